@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
+using Instant.Actors.Identity;
+using Instant.Actors.Protocol;
+using Instant.Actors.Rooms;
+
+namespace Instant.Actors.Connections;
+
+/// <summary>
+/// One client connection. It sends <c>identity</c>, joins its room, turns the client's frames
+/// into room commands, answers pings, and is the only writer to its sink: frames from the room
+/// go to the sink's bounded outbox, and a reader that stalls until it overflows is closed.
+/// </summary>
+public sealed class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private const string DeadlineTimer = "ping-deadline";
+    private readonly ConnectionIdentity _identity;
+    private readonly ConnectionServices _services;
+    private readonly IConnectionSink _sink;
+    private readonly TokenBucket? _rateLimit;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long? _deadline;
+
+    public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
+    {
+        _identity = identity;
+        _services = services;
+        _sink = sink;
+        if (services.Limits.MessagesPerSecond > 0)
+        {
+            _rateLimit = new TokenBucket(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, services.Time);
+        }
+
+        Receive<Deliver>(d => Send(d.Frame));
+        Receive<ClientFrame>(Handle);
+        Receive<FrameRejected>(r => SendError(default, r.Error, r.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null));
+        Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<CloseConnection>(c =>
+        {
+            _sink.Close(c.Reason);
+            Context.Stop(Self);
+        });
+        Receive<CheckPingDeadline>(CheckDeadline);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private bool IsApi => _identity.Room == RoomNames.Api;
+
+    private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static Props Props(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
+        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink));
+
+    protected override void PreStart()
+    {
+        _services.Directory.Add(_identity.Id, Self);
+        Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now));
+        _services.Rooms.Tell(new JoinRoom(_identity.Room, _identity.Id, _identity.Uuid, Self, Announce: !IsApi));
+    }
+
+    protected override void PostStop()
+    {
+        _services.Directory.Remove(_identity.Id);
+        _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
+    }
+
+    // A connection never restarts: a second identity frame and join would confuse everyone.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
+        _sink.Close(ConnectionCloseReason.InternalError);
+        Context.Stop(Self);
+    }
+
+    private void Handle(ClientFrame frame)
+    {
+        if (_rateLimit is not null && !_rateLimit.TryTake())
+        {
+            SendError(frame.Seq, ProtocolError.RateLimited, null);
+            return;
+        }
+
+        switch (frame.Type)
+        {
+            case MessageTypes.Ping:
+                Send(ServerFrames.Pong(frame.Seq, Now));
+                SetDeadline(NextPing(frame.Data));
+                break;
+            case MessageTypes.Broadcast when !IsApi:
+                _services.Rooms.Tell(new BroadcastToRoom(_identity.Room, _identity.Id, frame.Seq, frame.Data));
+                break;
+            case MessageTypes.Who when !IsApi:
+                _services.Rooms.Tell(new WhoInRoom(_identity.Room, _identity.Id, frame.Seq));
+                break;
+            case MessageTypes.Unicast when !IsApi:
+                _services.Rooms.Tell(new UnicastInRoom(_identity.Room, _identity.Id, frame.Seq, frame.To ?? string.Empty, frame.Data));
+                break;
+            case MessageTypes.Unicast:
+                UnicastAnywhere(frame);
+                break;
+            case null:
+                SendError(frame.Seq, ProtocolError.InvalidType, null);
+                break;
+            default:
+                string type = frame.Type;
+                SendError(frame.Seq, ProtocolError.InvalidType, w => w.WriteString("type"u8, type));
+                break;
+        }
+    }
+
+    /// <summary>An <c>/api/ws</c> unicast reaches any participant of this process by id.</summary>
+    private void UnicastAnywhere(ClientFrame frame)
+    {
+        IActorRef? recipient = null;
+        if (IdFormat.TryParse(frame.To, out long to))
+        {
+            recipient = _services.Directory.Find(to);
+        }
+
+        long now = Now;
+        if (recipient is null)
+        {
+            string? target = frame.To;
+            SendError(frame.Seq, ProtocolError.NoParticipant, w => w.WriteString("id"u8, target));
+            return;
+        }
+
+        long id = _services.Ids.Next();
+        Send(ServerFrames.Response(frame.Seq, id, MessageTypes.Unicast, now));
+        recipient.Tell(new Deliver(ServerFrames.Unicast(id, _identity.Id, to, frame.Data, now)));
+    }
+
+    private void SetDeadline(long? next)
+    {
+        _deadline = next;
+        if (next is not { } deadline)
+        {
+            Timers.Cancel(DeadlineTimer);
+            return;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Now)) + _services.Limits.PingGrace;
+        Timers.StartSingleTimer(DeadlineTimer, new CheckPingDeadline(deadline), delay);
+    }
+
+    private void CheckDeadline(CheckPingDeadline check)
+    {
+        if (_deadline == check.Deadline && Now > check.Deadline)
+        {
+            _log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
+            _sink.Close(ConnectionCloseReason.PingTimeout);
+            Context.Stop(Self);
+        }
+    }
+
+    private void Send(byte[] frame)
+    {
+        if (!_sink.TrySend(frame))
+        {
+            _log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
+            _sink.Close(ConnectionCloseReason.OutboxOverflow);
+            Context.Stop(Self);
+        }
+    }
+
+    private void SendError(ReadOnlyMemory<byte> seq, ProtocolError error, Action<Utf8JsonWriter>? detail)
+        => Send(ServerFrames.Error(seq, error, detail, Now));
+
+    /// <summary>The <c>next</c> member of a ping's data: the client's promised next-ping time.</summary>
+    private static long? NextPing(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(data.Span);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isNext = reader.ValueTextEquals("next"u8);
+            reader.Read();
+            if (isNext && reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double next))
+            {
+                return (long)next;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+}
