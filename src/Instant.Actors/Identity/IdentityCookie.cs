@@ -11,7 +11,6 @@ namespace Instant.Actors.Identity;
 public sealed class IdentityCookie
 {
     public const string Name = "uid";
-    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(2 * 365);
     private const string Separators = "()<>@,;:\\\"/[]?={} \t";
 
     private readonly CookieSigner _signer;
@@ -48,7 +47,7 @@ public sealed class IdentityCookie
     {
         var sb = new StringBuilder(Name).Append('=').Append(Quote(_signer.Sign(payload)));
         sb.Append("; Path=/; HttpOnly; Expires=")
-          .Append((now + Lifetime).UtcDateTime.ToString("R", CultureInfo.InvariantCulture));
+          .Append(now.AddYears(2).UtcDateTime.ToString("R", CultureInfo.InvariantCulture));
         if (!_insecure)
         {
             sb.Append("; Secure");
