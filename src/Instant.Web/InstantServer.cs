@@ -105,8 +105,15 @@ public sealed class InstantServer : IAsyncDisposable
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
 
+        // Hosting makes an Activity per request whenever its logger is enabled at all; a
+        // WebSocket keeps that for its lifetime. We log requests ourselves (--http-log).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.WebHost.UseSockets(s => s.CreateBoundListenSocket = endpoint => BindListenSocket(endpoint, reuseAddress));
+        builder.WebHost.UseSockets(s =>
+        {
+            s.CreateBoundListenSocket = endpoint => BindListenSocket(endpoint, reuseAddress);
+        });
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -12,46 +12,63 @@ namespace Instant.Actors.Connections;
 /// into room commands, answers pings, and is the only writer to its sink: frames from the room
 /// go to the sink's bounded outbox, and a reader that stalls until it overflows is closed.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor
 {
-    private const string DeadlineTimer = "ping-deadline";
+    // An UntypedActor with a switch: ReceiveActor's handler tables cost ~1 KB per instance,
+    // which a server with tens of thousands of connections feels.
     private readonly ConnectionIdentity _identity;
     private readonly ConnectionServices _services;
     private readonly IConnectionSink _sink;
-    private readonly TokenBucket? _rateLimit;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private TokenBucket _rateLimit;
+    private ILoggingAdapter? _log;
     private long? _deadline;
+    private ICancelable? _deadlineCheck;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
     {
         _identity = identity;
         _services = services;
         _sink = sink;
-        if (services.Limits.MessagesPerSecond > 0)
-        {
-            _rateLimit = new TokenBucket(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, services.Time);
-        }
-
-        Receive<Deliver>(d => Send(d.Frame));
-        Receive<ClientFrame>(Handle);
-        Receive<FrameRejected>(r => SendError(default, r.Error, r.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null));
-        Receive<SocketClosed>(_ => Context.Stop(Self));
-        Receive<CloseConnection>(c =>
-        {
-            _sink.Close(c.Reason);
-            Context.Stop(Self);
-        });
-        Receive<CheckPingDeadline>(CheckDeadline);
+        _rateLimit = new TokenBucket(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, services.Time);
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     private bool IsApi => _identity.Room == RoomNames.Api;
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static Props Props(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
-        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink));
+        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink)).WithMailbox(CompactMailbox.ConfigPath);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Deliver deliver:
+                Send(deliver.Frame);
+                break;
+            case ClientFrame frame:
+                Handle(frame);
+                break;
+            case FrameRejected rejected:
+                SendError(default, rejected.Error, rejected.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null);
+                break;
+            case SocketClosed:
+                Context.Stop(Self);
+                break;
+            case CloseConnection close:
+                _sink.Close(close.Reason);
+                Context.Stop(Self);
+                break;
+            case CheckPingDeadline check:
+                CheckDeadline(check);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     protected override void PreStart()
     {
@@ -62,6 +79,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _deadlineCheck?.Cancel();
         _services.Directory.Remove(_identity.Id);
         _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
     }
@@ -69,14 +87,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     // A connection never restarts: a second identity frame and join would confuse everyone.
     protected override void PreRestart(Exception reason, object message)
     {
-        _log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
+        Log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
         _sink.Close(ConnectionCloseReason.InternalError);
         Context.Stop(Self);
     }
 
     private void Handle(ClientFrame frame)
     {
-        if (_rateLimit is not null && !_rateLimit.TryTake())
+        if (!_rateLimit.TryTake(_services.Time))
         {
             SendError(frame.Seq, ProtocolError.RateLimited, null);
             return;
@@ -135,21 +153,20 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private void SetDeadline(long? next)
     {
         _deadline = next;
-        if (next is not { } deadline)
+        _deadlineCheck?.Cancel();
+        _deadlineCheck = null;
+        if (next is { } deadline)
         {
-            Timers.Cancel(DeadlineTimer);
-            return;
+            var delay = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Now)) + _services.Limits.PingGrace;
+            _deadlineCheck = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new CheckPingDeadline(deadline), Self);
         }
-
-        var delay = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Now)) + _services.Limits.PingGrace;
-        Timers.StartSingleTimer(DeadlineTimer, new CheckPingDeadline(deadline), delay);
     }
 
     private void CheckDeadline(CheckPingDeadline check)
     {
         if (_deadline == check.Deadline && Now > check.Deadline)
         {
-            _log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
+            Log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
             _sink.Close(ConnectionCloseReason.PingTimeout);
             Context.Stop(Self);
         }
@@ -159,7 +176,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (!_sink.TrySend(frame))
         {
-            _log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
+            Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
             _sink.Close(ConnectionCloseReason.OutboxOverflow);
             Context.Stop(Self);
         }

@@ -1,11 +1,13 @@
 namespace Instant.Actors.Connections;
 
-/// <summary>A token bucket for a connection's message rate; used by one actor, so not thread-safe.</summary>
-internal sealed class TokenBucket
+/// <summary>
+/// A token bucket for a connection's message rate. A mutable struct kept in a field of its
+/// one actor, so it costs no allocation per connection; not thread-safe.
+/// </summary>
+internal struct TokenBucket
 {
     private readonly double _ratePerSecond;
     private readonly double _capacity;
-    private readonly TimeProvider _time;
     private double _tokens;
     private long _lastTicks;
 
@@ -13,15 +15,21 @@ internal sealed class TokenBucket
     {
         _ratePerSecond = ratePerSecond;
         _capacity = Math.Max(1, capacity);
-        _time = time;
         _tokens = _capacity;
         _lastTicks = time.GetTimestamp();
     }
 
-    public bool TryTake()
+    public bool IsLimited => _ratePerSecond > 0;
+
+    public bool TryTake(TimeProvider time)
     {
-        long now = _time.GetTimestamp();
-        _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_lastTicks, now).TotalSeconds * _ratePerSecond));
+        if (!IsLimited)
+        {
+            return true;
+        }
+
+        long now = time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + (time.GetElapsedTime(_lastTicks, now).TotalSeconds * _ratePerSecond));
         _lastTicks = now;
         if (_tokens < 1)
         {

@@ -29,13 +29,19 @@ public static class InstantHostingExtensions
         return services;
     }
 
-    /// <summary>The embedded HOCON defaults of hocon/instant.hocon.</summary>
+    /// <summary>The text of hocon/instant.hocon, embedded in this assembly.</summary>
+    public static string DefaultHocon { get; } = ReadDefaultHocon();
+
+    /// <summary>Adds the embedded HOCON defaults; settings given elsewhere take precedence.</summary>
     public static AkkaConfigurationBuilder AddInstantDefaults(this AkkaConfigurationBuilder builder)
+        => builder.AddHocon(DefaultHocon, HoconAddMode.Append);
+
+    private static string ReadDefaultHocon()
     {
         using var stream = typeof(InstantHostingExtensions).Assembly.GetManifestResourceStream("Instant.Actors.instant.hocon")
             ?? throw new InvalidOperationException("the embedded instant.hocon is missing");
         using var reader = new StreamReader(stream);
-        return builder.AddHocon(reader.ReadToEnd(), HoconAddMode.Append);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Starts the single-process room lookup and registers it as <see cref="RoomRegion"/>.</summary>

@@ -77,7 +77,9 @@ public sealed partial class WebSocketEndpoint(
         string reason = "closed by client";
         try
         {
-            reason = await ReceiveLoopAsync(socket, actor, context.RequestAborted);
+            // No cancellation token: a registration per pending receive costs memory on every idle
+            // connection, and an aborted connection ends the receive anyway.
+            reason = await ReceiveLoopAsync(socket, actor, CancellationToken.None);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {

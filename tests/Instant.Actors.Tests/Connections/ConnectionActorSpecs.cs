@@ -15,7 +15,9 @@ public class ConnectionActorSpecs : TestKit
     private readonly ParticipantDirectory _directory = new();
     private readonly TestProbe _rooms;
 
-    public ConnectionActorSpecs() => _rooms = CreateTestProbe();
+    public ConnectionActorSpecs()
+        : base(Instant.Actors.Hosting.InstantHostingExtensions.DefaultHocon)
+        => _rooms = CreateTestProbe();
 
     private static ClientFrame Frame(string json) => ClientFrameParser.TryParse(Encoding.UTF8.GetBytes(json))!;
 
