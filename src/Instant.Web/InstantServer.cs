@@ -42,6 +42,8 @@ public sealed class InstantServer : IAsyncDisposable
     /// <summary>The source revision the build was made from, when the build knew it.</summary>
     public static string? Revision { get; } = ReadVersion().Revision;
 
+    private static string ServerHeader => $"Instant.Actors/{Version}";
+
     /// <summary>The bound port (the real one when 0 was asked for).</summary>
     public int Port { get; }
 
@@ -122,19 +124,8 @@ public sealed class InstantServer : IAsyncDisposable
                 kestrel.Listen(address, options.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
-                    if (tls is not null)
-                    {
-                        listen.UseHttps(https =>
-                        {
-                            https.ServerCertificate = tls.Certificate;
-                            https.ServerCertificateChain = tls.Chain;
-                            if (tls.ClientCas is not null)
-                            {
-                                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                                https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
-                            }
-                        });
-                    }
+                    UseTls(listen, tls);
+                    listen.Use(next => new RawWebSocketMiddleware(next, listen.ApplicationServices, ServerHeader).OnConnectionAsync);
                 });
             }
         });
@@ -153,14 +144,16 @@ public sealed class InstantServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
         builder.Services.AddSingleton(socketLimits);
+        builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
+        builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));
         builder.Services.AddSingleton(new StaticFileStore(options.WebRoot, GeneratedFiles(serverInfo)));
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
-            sp, maxCacheAge, $"Instant.Actors/{Version}"));
+            sp, maxCacheAge, ServerHeader));
 
         var app = builder.Build();
-        app.UseMiddleware<HttpLogMiddleware>(httpSink);
+        app.UseMiddleware<HttpLogMiddleware>();
         app.UseWebSockets();
         var site = app.Services.GetRequiredService<SiteHandler>();
         app.Run(site.HandleAsync);
@@ -193,6 +186,25 @@ public sealed class InstantServer : IAsyncDisposable
         {
             sink.Dispose();
         }
+    }
+
+    private static void UseTls(ListenOptions listen, TlsSettings? tls)
+    {
+        if (tls is null)
+        {
+            return;
+        }
+
+        listen.UseHttps(https =>
+        {
+            https.ServerCertificate = tls.Certificate;
+            https.ServerCertificateChain = tls.Chain;
+            if (tls.ClientCas is not null)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
+            }
+        });
     }
 
     private static Dictionary<string, string> GeneratedFiles(ServerInfo server)

@@ -11,7 +11,12 @@ namespace Instant.Actors.Protocol;
 /// </summary>
 public static class ServerFrames
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // Frames are JSON for WebSocket clients, never embedded in HTML: no need to escape '+' or '<'.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static byte[] Identity(ServerInfo server, long id, string uuid, long timestamp)
         => Write(timestamp, default, (w, _) =>

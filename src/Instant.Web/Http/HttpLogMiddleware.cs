@@ -7,7 +7,7 @@ namespace Instant.Web.Http;
 /// Writes one HTTP log line per request when its response headers are decided (before the
 /// body, and for a WebSocket at the 101), like the original.
 /// </summary>
-public sealed class HttpLogMiddleware(RequestDelegate next, LogSink sink, TimeProvider time)
+public sealed class HttpLogMiddleware(RequestDelegate next, HttpLog log)
 {
     /// <summary>HttpContext.Items key of the extra field's entries (real-ip, uuid, id).</summary>
     public const string ExtraKey = "instant.log.extra";
@@ -23,30 +23,17 @@ public sealed class HttpLogMiddleware(RequestDelegate next, LogSink sink, TimePr
         return next(context);
     }
 
-    public static List<KeyValuePair<string, string>> Extra(HttpContext context)
-    {
-        if (context.Items[ExtraKey] is not List<KeyValuePair<string, string>> extra)
-        {
-            extra = [];
-            context.Items[ExtraKey] = extra;
-        }
-
-        return extra;
-    }
-
     private void Write(HttpContext context)
     {
         var request = context.Request;
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString);
-        var extra = context.Items[ExtraKey] as List<KeyValuePair<string, string>> ?? [];
-        sink.WriteEntry(HttpLogFormat.Line(
+        log.Write(
             context.Connection.RemoteIpAddress?.ToString() ?? "-",
-            time.GetLocalNow(),
             $"{request.Method} {target} {request.Protocol}",
             context.Response.StatusCode,
             context.Response.ContentLength,
             request.Headers.Referer.ToString(),
             request.Headers.UserAgent.ToString(),
-            extra));
+            context.Items[ExtraKey] as List<KeyValuePair<string, string>> ?? []);
     }
 }

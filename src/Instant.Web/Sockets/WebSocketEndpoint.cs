@@ -1,11 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Akka.Actor;
 using Instant.Actors.Connections;
-using Instant.Actors.Hosting;
-using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Web.Http;
 using Microsoft.AspNetCore.Http;
@@ -19,11 +16,9 @@ namespace Instant.Web.Sockets;
 /// (finding type, seq, to; data stays raw bytes) and hands it to the actor.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
-    InstantConnections connections,
-    IdentityCookie cookies,
+    ConnectionAdmission admissions,
     ConnectionGate gate,
     SocketLimits limits,
-    TimeProvider time,
     ILogger<WebSocketEndpoint> log)
 {
     public async Task HandleAsync(HttpContext context, string room)
@@ -53,27 +48,16 @@ public sealed partial class WebSocketEndpoint(
 
     private async Task RunAsync(HttpContext context, string room)
     {
-        var payload = cookies.Read(context.Request.Headers.Cookie.ToString()) ?? new JsonObject();
-        var (id, freshUuid) = connections.NewParticipant();
-        string uuid = IdentityCookie.UuidOf(payload) ?? freshUuid;
-        payload["uuid"] = uuid;
-        context.Response.Headers.Append("Set-Cookie", cookies.SetCookieHeader(payload, time.GetUtcNow()));
-        var extra = HttpLogMiddleware.Extra(context);
-        if (context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
-        {
-            extra.Add(new("real-ip", forwarded.Replace(" ", string.Empty, StringComparison.Ordinal)));
-        }
-
-        extra.Add(new("uuid", uuid));
-        extra.Add(new("id", IdFormat.ToHex(id)));
-
+        var admission = admissions.Admit(context.Request.Headers.Cookie.ToString());
+        context.Response.Headers.Append("Set-Cookie", admission.SetCookie);
+        context.Items[HttpLogMiddleware.ExtraKey] = ConnectionAdmission.LogExtra(context.Request.Headers["X-Forwarded-For"].ToString(), admission);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = limits.KeepAlive,
             KeepAliveTimeout = limits.KeepAlive > TimeSpan.Zero ? limits.KeepAlive : Timeout.InfiniteTimeSpan,
         });
         var outbox = new WebSocketOutbox(socket, limits);
-        var actor = connections.Open(new ConnectionIdentity(room, id, uuid), outbox);
+        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), outbox);
         string reason = "closed by client";
         try
         {
@@ -128,8 +112,7 @@ public sealed partial class WebSocketEndpoint(
                 return "invalid UTF-8";
             }
 
-            object decoded = ClientFrameParser.TryParse(message) is { } frame ? frame : new FrameRejected(ProtocolError.InvalidJson);
-            actor.Tell(decoded);
+            actor.Tell(ConnectionAdmission.Decode(message));
         }
     }
 
