@@ -29,8 +29,8 @@ public sealed class InstantTestServer : IAsyncDisposable
     public InstantServer Server => _server;
 
     /// <summary>
-    /// Starts a server with <c>-h 127.0.0.1 0 -o instant.cookies.insecure=yes</c>, logs in files,
-    /// and <paramref name="extra"/> arguments after those (so later options can override).
+    /// Starts a server with <c>-h 127.0.0.1 0</c>, logs in files, <c>-o instant.cookies.insecure=yes</c>
+    /// unless <paramref name="extra"/> sets that key, and the <paramref name="extra"/> arguments.
     /// </summary>
     public static async Task<InstantTestServer> StartAsync(params string[] extra)
     {
@@ -39,8 +39,14 @@ public sealed class InstantTestServer : IAsyncDisposable
         string debugLog = directory.PathOf("debug.log");
         var args = new List<string>
         {
-            "-h", "127.0.0.1", "0", "--http-log", httpLog, "--debug-log", debugLog, "-o", "instant.cookies.insecure=yes",
+            "-h", "127.0.0.1", "0", "--http-log", httpLog, "--debug-log", debugLog,
         };
+        if (!extra.Any(a => a.StartsWith("instant.cookies.insecure", StringComparison.Ordinal)))
+        {
+            // Plain-HTTP test clients; the first --option for a key wins, so only when not given.
+            args.AddRange(["-o", "instant.cookies.insecure=yes"]);
+        }
+
         args.AddRange(extra);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
