@@ -43,6 +43,9 @@ public sealed class TestSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>Why <see cref="ExpectClosedAsync"/> saw a reset instead of a close frame, for diagnostics.</summary>
+    public Exception? LastCloseError { get; private set; }
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     /// <summary>The identity frame (read by <see cref="IdentityAsync"/>).</summary>
@@ -152,6 +155,13 @@ public sealed class TestSocket : IAsyncDisposable
         await _socket.SendAsync(bytes, type, endOfMessage: true, timeout.Token);
     }
 
+    /// <summary>Sends one fragment of a text message (the first one opens it, <paramref name="last"/> ends it).</summary>
+    public async Task SendFragmentAsync(byte[] bytes, bool last, CancellationToken cancellation = default)
+    {
+        using var timeout = Timeout(cancellation);
+        await _socket.SendAsync(bytes, WebSocketMessageType.Text, last, timeout.Token);
+    }
+
     /// <summary>The next frame; throws <see cref="TimeoutException"/> when none comes in time, or when the socket closes.</summary>
     public async Task<Frame> ReceiveAsync(CancellationToken cancellation = default)
     {
@@ -224,11 +234,18 @@ public sealed class TestSocket : IAsyncDisposable
                 var (frame, close) = await ReceiveOrCloseAsync(timeout.Token);
                 if (frame is null)
                 {
+                    // Answer the close as browsers do, completing the handshake.
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                    }
+
                     return close;
                 }
             }
-            catch (WebSocketException)
+            catch (WebSocketException e)
             {
+                LastCloseError = e;
                 return null; // reset rather than closed: closed all the same
             }
         }
