@@ -7,6 +7,7 @@ namespace Instant.Web.Tests.Support;
 public sealed class InstantTestServer : IAsyncDisposable
 {
     private readonly InstantServer _server;
+    private int _disposed;
 
     private InstantTestServer(InstantServer server, TempDirectory directory, string httpLog, string debugLog)
     {
@@ -98,6 +99,11 @@ public sealed class InstantTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             await _server.DisposeAsync();
