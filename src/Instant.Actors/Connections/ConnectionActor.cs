@@ -113,7 +113,7 @@ public sealed class ConnectionActor : UntypedActor
                 _services.Rooms.Tell(new WhoInRoom(_identity.Room, _identity.Id, frame.Seq));
                 break;
             case MessageTypes.Unicast when !IsApi:
-                _services.Rooms.Tell(new UnicastInRoom(_identity.Room, _identity.Id, frame.Seq, frame.To ?? string.Empty, frame.Data));
+                _services.Rooms.Tell(new UnicastInRoom(_identity.Room, _identity.Id, frame.Seq, frame.To, frame.Data));
                 break;
             case MessageTypes.Unicast:
                 UnicastAnywhere(frame);
@@ -141,7 +141,7 @@ public sealed class ConnectionActor : UntypedActor
         if (recipient is null)
         {
             string? target = frame.To;
-            SendError(frame.Seq, ProtocolError.NoParticipant, w => w.WriteString("id"u8, target));
+            SendError(frame.Seq, ProtocolError.NoParticipant, w => RoomActor.NoParticipantDetail(w, target));
             return;
         }
 

@@ -9,7 +9,4 @@ public sealed record ClientFrame(string? Type, ReadOnlyMemory<byte> Seq, string?
     public bool HasSeq => !Seq.IsEmpty;
 
     public bool HasData => !Data.IsEmpty;
-
-    /// <summary>True when the type member was present but not a string.</summary>
-    public bool TypeMalformed { get; init; }
 }

@@ -32,7 +32,6 @@ public static class ClientFrameParser
         }
 
         string? type = null, to = null;
-        bool typeMalformed = false;
         ReadOnlyMemory<byte> seq = default, data = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -48,10 +47,15 @@ public static class ClientFrameParser
             bool isNull = reader.TokenType == JsonTokenType.Null;
             switch (member)
             {
-                case Member.Type:
-                    type = isString ? reader.GetString() : null;
-                    typeMalformed = !isString && !isNull;
+                case Member.Type when isString:
+                    type = reader.GetString();
                     break;
+                case Member.Type:
+                    // A type that is not a string is named by its JSON text (5 is "5"), as the
+                    // original reports it: an unknown type, not a missing one.
+                    reader.Skip();
+                    type = isNull ? null : System.Text.Encoding.UTF8.GetString(frame.Span[start..(int)reader.BytesConsumed]);
+                    continue;
                 case Member.To:
                     to = isString ? reader.GetString() : null;
                     break;
@@ -80,7 +84,7 @@ public static class ClientFrameParser
             return null;
         }
 
-        return new ClientFrame(type, seq, to, data) { TypeMalformed = typeMalformed };
+        return new ClientFrame(type, seq, to, data);
     }
 
     private enum Member

@@ -86,13 +86,22 @@ public sealed class RoomActor : ReceiveActor
         if (!IdFormat.TryParse(message.To, out long to) || !_participants.TryGetValue(to, out var recipient))
         {
             sender.Connection.Tell(new Deliver(ServerFrames.Error(message.Seq, ProtocolError.NoParticipant,
-                w => w.WriteString("id"u8, message.To), now)));
+                w => NoParticipantDetail(w, message.To), now)));
             return;
         }
 
         long id = _services.Ids.Next();
         sender.Connection.Tell(new Deliver(ServerFrames.Response(message.Seq, id, MessageTypes.Unicast, now)));
         recipient.Connection.Tell(new Deliver(ServerFrames.Unicast(id, message.From, to, message.Data, now)));
+    }
+
+    /// <summary>The recipient as given; an absent one leaves the detail empty, as in the original.</summary>
+    internal static void NoParticipantDetail(System.Text.Json.Utf8JsonWriter writer, string? to)
+    {
+        if (to is not null)
+        {
+            writer.WriteString("id"u8, to);
+        }
     }
 
     private void Who(WhoInRoom message)

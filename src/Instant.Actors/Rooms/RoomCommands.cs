@@ -21,7 +21,7 @@ public sealed record LeaveRoom(string Room, long Id) : IRoomCommand;
 public sealed record BroadcastToRoom(string Room, long From, ReadOnlyMemory<byte> Seq, ReadOnlyMemory<byte> Data) : IRoomCommand;
 
 /// <summary>Relay <paramref name="Data"/> to participant <paramref name="To"/> of the room, or answer <c>NO_PARTICIPANT</c>.</summary>
-public sealed record UnicastInRoom(string Room, long From, ReadOnlyMemory<byte> Seq, string To, ReadOnlyMemory<byte> Data) : IRoomCommand;
+public sealed record UnicastInRoom(string Room, long From, ReadOnlyMemory<byte> Seq, string? To, ReadOnlyMemory<byte> Data) : IRoomCommand;
 
 /// <summary>List the participants to <paramref name="From"/>.</summary>
 public sealed record WhoInRoom(string Room, long From, ReadOnlyMemory<byte> Seq) : IRoomCommand;

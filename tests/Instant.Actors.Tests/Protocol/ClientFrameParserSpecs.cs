@@ -51,20 +51,17 @@ public class ClientFrameParserSpecs
         var frame = Parse("""{"type":null,"seq":null,"data":null,"to":null}""")!;
 
         Assert.Null(frame.Type);
-        Assert.False(frame.TypeMalformed);
         Assert.False(frame.HasSeq);
         Assert.False(frame.HasData);
         Assert.Null(frame.To);
     }
 
-    [Fact]
-    public void A_type_that_is_not_a_string_is_marked_malformed()
-    {
-        var frame = Parse("""{"type":5}""")!;
-
-        Assert.Null(frame.Type);
-        Assert.True(frame.TypeMalformed);
-    }
+    [Theory]
+    [InlineData("5", "5")]
+    [InlineData("true", "true")]
+    [InlineData("{\"a\":1}", "{\"a\":1}")]
+    public void A_type_that_is_not_a_string_is_named_by_its_JSON_text(string json, string expected)
+        => Assert.Equal(expected, Parse($$"""{"type":{{json}},"seq":1}""")!.Type);
 
     [Fact]
     public void The_last_of_duplicate_members_wins()

@@ -135,6 +135,18 @@ public class RoomActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_unicast_without_a_recipient_answers_NO_PARTICIPANT_with_an_empty_detail()
+    {
+        var (room, a, _) = RoomWithTwo();
+
+        room.Tell(new UnicastInRoom("r", 1, default, null, "1"u8.ToArray()));
+
+        var detail = NextFrame(a).GetProperty("data").GetProperty("detail");
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, detail.ValueKind);
+        Assert.False(detail.EnumerateObject().Any());
+    }
+
+    [Fact]
     public void Who_lists_every_participant_with_its_uuid()
     {
         var (room, a, _) = RoomWithTwo();
