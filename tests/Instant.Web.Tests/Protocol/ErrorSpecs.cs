@@ -117,7 +117,9 @@ public sealed class ErrorSpecs
         await using var client = await server.JoinAsync("odd");
         // type as a number, to as an object, data as every kind, deep nesting, escaped member names.
         await client.SendAsync("""{"type":5,"seq":1}""");
-        Assert.Equal("INVALID_TYPE", (await client.NextAsync("error")).ErrorCode);
+        var numeric = await client.NextAsync("error");
+        Assert.Equal("INVALID_TYPE", numeric.ErrorCode);
+        Assert.Equal("5", numeric.Data.GetProperty("detail").GetProperty("type").GetString()); // named by its JSON text, as the original does
         await client.SendAsync("""{"type":"unicast","seq":2,"to":{"id":"x"},"data":1}""");
         Assert.Equal("NO_PARTICIPANT", (await client.NextAsync("error")).ErrorCode);
         await client.SendAsync("""{"\u0074ype":"ping","seq":3}""");

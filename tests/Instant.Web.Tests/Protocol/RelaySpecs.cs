@@ -223,14 +223,19 @@ public sealed class RelaySpecs
     }
 
     [Fact]
-    public async Task Unicast_without_to_answers_NO_PARTICIPANT()
+    public async Task Unicast_without_to_answers_NO_PARTICIPANT_with_an_empty_detail()
     {
         await using var server = await InstantTestServer.StartAsync();
         await using var sender = await server.JoinAsync("dm");
-        await sender.SendAsync("""{"type":"unicast","seq":1,"data":1}""");
-        var error = await sender.NextAsync("error");
-        Assert.Equal("NO_PARTICIPANT", error.ErrorCode);
-        Assert.Equal(JsonValueKind.Object, error.Data.GetProperty("detail").ValueKind);
+        await using var api = await server.ApiAsync();
+        foreach (var client in new[] { sender, api })
+        {
+            await client.SendAsync("""{"type":"unicast","seq":1,"data":1}""");
+            var error = await client.NextAsync("error");
+            Assert.Equal("NO_PARTICIPANT", error.ErrorCode);
+            Assert.Equal(JsonValueKind.Object, error.Data.GetProperty("detail").ValueKind);
+            Assert.Empty(error.Data.GetProperty("detail").EnumerateObject());
+        }
     }
 
     [Fact]
