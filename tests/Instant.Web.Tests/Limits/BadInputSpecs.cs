@@ -71,9 +71,10 @@ public sealed class BadInputSpecs
     public Task Invalid_UTF8_in_a_text_frame_closes_with_1007_and_the_room_sees_left()
         => InvalidUtf8ClosesWith1007(ClientPath.Lean);
 
-    // Known bug of the fallback path: ASP.NET Core's WebSocket checks UTF-8 itself, sends 1007
-    // and the connection is then reset, so about one client in seven sees the reset before
-    // the close frame. What must hold regardless (closed, room sees left) is checked below.
+    // Known bug of the fallback path: ASP.NET Core's WebSocket checks UTF-8 itself before our
+    // code sees the message; it queues a 1007 close frame and then aborts the socket at once
+    // (state Aborted), and the reset often overtakes the close frame (seen in 1 of 7 up to 3
+    // of 5 runs). What must hold regardless (closed, room sees left) is checked below.
     [Fact(Skip = "known bug: the HTTP-pipeline WebSocket path sometimes resets the connection before its 1007 close frame arrives")]
     public Task Invalid_UTF8_in_a_text_frame_closes_with_1007_through_the_pipeline()
         => InvalidUtf8ClosesWith1007(ClientPath.Pipeline);
