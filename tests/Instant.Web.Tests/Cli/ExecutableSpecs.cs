@@ -119,6 +119,27 @@ public sealed class ExecutableSpecs
     }
 
     [Fact]
+    public async Task By_default_both_logs_go_to_standard_error()
+    {
+        int port = FreePort();
+        using var server = InstantProcess.Start("-h", "127.0.0.1", port.ToString());
+        using var http = new HttpClient();
+        await Eventually.SucceedsAsync(async ct =>
+        {
+            Assert.False(server.HasExited, "instant exited: " + server.StandardError);
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/static/version.js?probe", ct);
+            response.EnsureSuccessStatusCode();
+        }, TimeSpan.FromSeconds(60));
+        await Eventually.SucceedsAsync(_ =>
+        {
+            Assert.Contains("\"GET /static/version.js?probe HTTP/1.1\" 200", server.StandardError, StringComparison.Ordinal);
+            Assert.Contains($"Serving era ", server.StandardError, StringComparison.Ordinal);
+            return Task.CompletedTask;
+        });
+        Assert.Empty(server.StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task A_startup_command_that_cannot_run_is_reported_and_the_server_starts_anyway()
     {
         using var dir = new TempDirectory();

@@ -129,4 +129,25 @@ public sealed partial class LogSpecs
         Assert.Contains("Serving era", text, StringComparison.Ordinal);
         Assert.Contains("\"GET /static/site.js HTTP/1.1\" 200", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("OFF", false, false)]
+    [InlineData("WARNING", false, true)]
+    [InlineData("SEVERE", false, true)]
+    [InlineData("INFO", true, true)]
+    [InlineData("Information", true, true)]
+    [InlineData("FINEST", true, true)]
+    public async Task The_log_level_filters_the_debug_log(string level, bool infoLines, bool warningLines)
+    {
+        await using var server = await InstantTestServer.StartAsync("-L", level, "--startup-cmd", "/nonexistent/startup-probe");
+        await using var client = await server.ApiAsync();
+        string log = server.ReadDebugLog();
+        Assert.Equal(infoLines, log.Contains("Serving era", StringComparison.Ordinal));
+        bool warnings = log.Contains("startup-probe", StringComparison.Ordinal);
+        Assert.Equal(warningLines && level is not "SEVERE", warnings);
+        if (level == "FINEST")
+        {
+            Assert.DoesNotContain("/api/ws", log, StringComparison.Ordinal); // requests still go to the HTTP log only
+        }
+    }
 }
