@@ -114,6 +114,21 @@ public sealed partial class SiteSpecs : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("/room/1abc/ws")]
+    [InlineData("/room/a-/ws")]
+    [InlineData("/room/test/ws/x")]
+    [InlineData("/api/wss")]
+    public async Task An_upgrade_to_an_invalid_room_or_path_is_refused_with_404(string path)
+    {
+        await using var server = await InstantTestServer.StartAsync();
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        using var timeout = new CancellationTokenSource(TestSocket.DefaultTimeout);
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => socket.ConnectAsync(server.WebSocketUri(path), timeout.Token));
+        Assert.Equal(HttpStatusCode.NotFound, socket.HttpStatusCode);
+    }
+
     [Fact]
     public async Task Generated_version_js_matches_the_identity_frame_and_beats_a_webroot_copy()
     {

@@ -8,13 +8,17 @@ namespace Instant.Web.Tests.Limits;
 /// <summary>Issue 2, "Limits": a bounded outbox per connection, a connection cap, a message rate limit.</summary>
 public sealed class OverloadSpecs
 {
-    [Fact]
-    public async Task A_stalled_reader_is_disconnected_the_room_sees_left_and_the_server_keeps_serving()
+    [Theory]
+    [InlineData(ClientPath.Lean, "instant.ws.outboxBytes=65536")]
+    [InlineData(ClientPath.Pipeline, "instant.ws.outboxBytes=65536")]
+    [InlineData(ClientPath.Lean, "instant.ws.outboxFrames=8")]
+    [InlineData(ClientPath.Pipeline, "instant.ws.outboxFrames=8")]
+    public async Task A_stalled_reader_is_disconnected_the_room_sees_left_and_the_server_keeps_serving(ClientPath via, string limit)
     {
-        await using var server = await InstantTestServer.StartAsync("-o", "instant.ws.outboxBytes=65536");
+        await using var server = await InstantTestServer.StartAsync("-o", limit);
         await using var sender = await server.JoinAsync("stall");
         // A reader with a tiny TCP window that never reads a byte after the handshake.
-        using var stalled = await RawWebSocket.ConnectAsync(server.Port, "/room/stall/ws", receiveBuffer: 4096);
+        using var stalled = await RawWebSocket.ConnectAsync(server.Port, "/room/stall/ws", receiveBuffer: 4096, via: via);
         var joined = await sender.NextAsync("joined");
         string stalledId = joined.Data.GetProperty("id").GetString()!;
         Assert.NotEqual(sender.ParticipantId, stalledId);

@@ -178,6 +178,18 @@ public sealed class RelaySpecs
         Assert.Equal("pong", next.Type);
     }
 
+    [Fact]
+    public async Task Unicast_to_oneself_is_delivered_to_oneself()
+    {
+        await using var server = await InstantTestServer.StartAsync();
+        await using var client = await server.JoinAsync("self");
+        await client.SendAsync($$"""{"type":"unicast","seq":1,"to":"{{client.ParticipantId.ToLowerInvariant()}}","data":"me"}""");
+        var response = await client.NextAsync("response");
+        var delivered = await client.NextAsync("unicast");
+        Assert.Equal(response.Data.GetProperty("id").GetString(), delivered.Id);
+        Assert.Equal(client.ParticipantId, delivered.Member("to")!.Value.GetString()); // normalised to upper case
+    }
+
     [Theory]
     [InlineData("0000000000000001")]
     [InlineData("not an id")]

@@ -24,8 +24,8 @@ public sealed class RawWebSocket : IDisposable
 
     public RawResponse Handshake { get; }
 
-    /// <summary>Connects and upgrades; <paramref name="receiveBuffer"/> shrinks the kernel's receive buffer (and so the TCP window).</summary>
-    public static async Task<RawWebSocket> ConnectAsync(int port, string path, int? receiveBuffer = null, CancellationToken cancellation = default)
+    /// <summary>Connects and upgrades (<paramref name="via"/> either server path); <paramref name="receiveBuffer"/> shrinks the kernel's receive buffer (and so the TCP window).</summary>
+    public static async Task<RawWebSocket> ConnectAsync(int port, string path, int? receiveBuffer = null, CancellationToken cancellation = default, ClientPath via = ClientPath.Lean)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TestSocket.DefaultTimeout);
@@ -39,6 +39,13 @@ public sealed class RawWebSocket : IDisposable
 
             await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
             var stream = new NetworkStream(socket, ownsSocket: false);
+            if (via == ClientPath.Pipeline)
+            {
+                // An ordinary request first, so the upgrade goes through the HTTP pipeline.
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /api/auth HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"), timeout.Token);
+                await RawHttp.ReadResponseAsync(stream, timeout.Token);
+            }
+
             string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
