@@ -14,6 +14,9 @@ namespace Instant.Actors.Connections;
 /// </summary>
 public sealed class ConnectionActor : UntypedActor
 {
+    /// <summary>The longest single wait for a ping deadline (well within the scheduler's range).</summary>
+    private static readonly TimeSpan MaxDeadlineWait = TimeSpan.FromDays(7);
+
     // An UntypedActor with a switch: ReceiveActor's handler tables cost ~1 KB per instance,
     // which a server with tens of thousands of connections feels.
     private readonly ConnectionIdentity _identity;
@@ -157,7 +160,11 @@ public sealed class ConnectionActor : UntypedActor
         _deadlineCheck = null;
         if (next is { } deadline)
         {
-            var delay = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Now)) + _services.Limits.PingGrace;
+            // Clamped: a client may promise a ping centuries ahead (TimeSpan overflows past ~29,000
+            // years); a far deadline is simply checked again when the capped wait ends.
+            long now = Now;
+            double wait = deadline <= now ? 0 : Math.Min(deadline - now, MaxDeadlineWait.TotalMilliseconds);
+            var delay = TimeSpan.FromMilliseconds(wait) + _services.Limits.PingGrace;
             _deadlineCheck = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new CheckPingDeadline(deadline), Self);
         }
     }
@@ -169,6 +176,10 @@ public sealed class ConnectionActor : UntypedActor
             Log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
             _sink.Close(ConnectionCloseReason.PingTimeout);
             Context.Stop(Self);
+        }
+        else if (_deadline == check.Deadline)
+        {
+            SetDeadline(check.Deadline); // the wait was capped: wait for the rest
         }
     }
 
