@@ -85,4 +85,41 @@ public sealed class PingDeadlineSpecs
         await client.NextAsync("left");
         await client.PingAsync();
     }
+
+    [Theory]
+    [InlineData(30L * 24 * 3600 * 1000)]
+    [InlineData(400L * 24 * 3600 * 1000)]
+    [InlineData(100L * 365 * 24 * 3600 * 1000)]
+    [InlineData(1_000_000_000_000_000L)]
+    public async Task A_deadline_far_in_the_future_keeps_the_connection_open(long ahead)
+    {
+        await using var server = await InstantTestServer.StartAsync();
+        await using var client = await server.JoinAsync("deadline");
+        await using var control = await server.JoinAsync("deadline");
+        await client.SendAsync("{\"type\":\"ping\",\"seq\":1,\"data\":{\"next\":" + (Now + ahead) + "}}");
+        await client.NextAsync("pong");
+        await control.SendAsync($$$"""{"type":"ping","seq":1,"data":{"next":{{{Now}}}}}""");
+        await control.NextAsync("pong");
+        Assert.NotNull(await control.ExpectClosedAsync());
+        await client.NextAsync(f => f.Type == "left" && f.Data.GetProperty("id").GetString() == control.ParticipantId);
+        await client.PingAsync();
+    }
+
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("-1e300")]
+    [InlineData("9223372036854775807")]
+    [InlineData("1.5")]
+    public async Task An_absurd_next_never_breaks_the_server(string next)
+    {
+        await using var server = await InstantTestServer.StartAsync();
+        await using var watcher = await server.JoinAsync("deadline");
+        await using var client = await server.JoinAsync("deadline");
+        await client.SendAsync("{\"type\":\"ping\",\"seq\":1,\"data\":{\"next\":" + next + "}}");
+        await client.NextAsync("pong");
+        // Whatever becomes of this connection, the room and the server carry on.
+        await watcher.PingAsync();
+        await using var newcomer = await server.JoinAsync("deadline");
+        await newcomer.PingAsync();
+    }
 }
