@@ -26,6 +26,7 @@ public sealed class ConnectionActor : UntypedActor
     private ILoggingAdapter? _log;
     private long? _deadline;
     private ICancelable? _deadlineCheck;
+    private bool _sinkClosed;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
     {
@@ -58,10 +59,11 @@ public sealed class ConnectionActor : UntypedActor
                 SendError(default, rejected.Error, rejected.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null);
                 break;
             case SocketClosed:
+                _sinkClosed = true; // nothing left to close
                 Context.Stop(Self);
                 break;
             case CloseConnection close:
-                _sink.Close(close.Reason);
+                CloseSink(close.Reason);
                 Context.Stop(Self);
                 break;
             case CheckPingDeadline check:
@@ -82,6 +84,14 @@ public sealed class ConnectionActor : UntypedActor
 
     protected override void PostStop()
     {
+        // A connection actor that failed is stopped by its supervisor (never restarted), so
+        // PreRestart does not run: close the socket here, or the client would be left connected
+        // to nobody (the room has already been told it left).
+        if (!_sinkClosed)
+        {
+            CloseSink(ConnectionCloseReason.InternalError);
+        }
+
         _deadlineCheck?.Cancel();
         _services.Directory.Remove(_identity.Id);
         _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
@@ -91,7 +101,7 @@ public sealed class ConnectionActor : UntypedActor
     protected override void PreRestart(Exception reason, object message)
     {
         Log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
-        _sink.Close(ConnectionCloseReason.InternalError);
+        CloseSink(ConnectionCloseReason.InternalError);
         Context.Stop(Self);
     }
 
@@ -174,7 +184,7 @@ public sealed class ConnectionActor : UntypedActor
         if (_deadline == check.Deadline && Now > check.Deadline)
         {
             Log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
-            _sink.Close(ConnectionCloseReason.PingTimeout);
+            CloseSink(ConnectionCloseReason.PingTimeout);
             Context.Stop(Self);
         }
         else if (_deadline == check.Deadline)
@@ -183,12 +193,18 @@ public sealed class ConnectionActor : UntypedActor
         }
     }
 
+    private void CloseSink(ConnectionCloseReason reason)
+    {
+        _sinkClosed = true;
+        _sink.Close(reason);
+    }
+
     private void Send(byte[] frame)
     {
         if (!_sink.TrySend(frame))
         {
             Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
-            _sink.Close(ConnectionCloseReason.OutboxOverflow);
+            CloseSink(ConnectionCloseReason.OutboxOverflow);
             Context.Stop(Self);
         }
     }
