@@ -162,6 +162,49 @@ public sealed partial class SiteSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Embedded_files_are_served_when_the_webroot_lacks_them_and_the_webroot_copy_wins()
+    {
+        // The browser client is embedded under wwwroot/ once it lands; until then only the
+        // generated files stand in for it (checked above), and a file in neither place is 404.
+        var assembly = typeof(InstantServer).Assembly;
+        var embedded = assembly.GetManifestResourceNames()
+            .Select(n => n.Replace('\\', '/'))
+            .Where(n => n.StartsWith("wwwroot/static/", StringComparison.Ordinal) && !n.EndsWith("/version.js", StringComparison.Ordinal) && !n.EndsWith("/site.js", StringComparison.Ordinal))
+            .ToList();
+        if (embedded.Count == 0)
+        {
+            using var bare = new TempDirectory();
+            await using var server = await InstantTestServer.StartAsync("-r", bare.Path);
+            using var missing = await _http.GetAsync(server.Http("/static/room.html"));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            using var generated = await _http.GetAsync(server.Http("/static/site.js"));
+            Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+            return;
+        }
+
+        string resource = embedded[0];
+        string logical = resource["wwwroot/".Length..];
+        using var stream = assembly.GetManifestResourceStream(assembly.GetManifestResourceNames().First(n => n.Replace('\\', '/') == resource))!;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+
+        using var empty = new TempDirectory();
+        await using (var server = await InstantTestServer.StartAsync("-r", empty.Path))
+        {
+            using var response = await _http.GetAsync(server.Http("/" + logical));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(copy.ToArray(), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        _webRoot.Write(logical, "the webroot's own copy");
+        await using (var server = await InstantTestServer.StartAsync("-r", _webRoot.Path))
+        {
+            using var response = await _http.GetAsync(server.Http("/" + logical));
+            Assert.Equal("the webroot's own copy", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Static_files_carry_cache_control_from_maxCacheAge_and_a_strong_etag()
     {
         await using var server = await InstantTestServer.StartAsync("--webroot", _webRoot.Path, "-o", "instant.http.maxCacheAge=1234");
