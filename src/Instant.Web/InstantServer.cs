@@ -152,6 +152,14 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));
 
+        if (options.StartupCommand is { } command)
+        {
+            // A hosted service registered after the actor system's: it runs once everything is
+            // up but the port, which Kestrel binds after all hosted services have started, so
+            // a fast restart's gap is only the bind.
+            builder.Services.AddHostedService(sp => new StartupCommand(command, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Instant")));
+        }
+
         var app = builder.Build();
         app.UseMiddleware<HttpLogMiddleware>();
         var site = app.Services.GetRequiredService<SiteHandler>();
@@ -161,11 +169,6 @@ public sealed class InstantServer : IAsyncDisposable
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
         log.LogInformation("Instant.Actors {Version}{Revision}", Version, Revision is null ? string.Empty : $" ({Revision})");
         log.LogInformation("Configuration hash: {Hash}", configHash);
-        if (options.StartupCommand is { } command)
-        {
-            await StartupCommand.RunAsync(command, message => log.LogWarning("{Message}", message), cancellation);
-        }
-
         await app.StartAsync(cancellation);
         int port = BoundPort(app);
         string shown = options.Host == "*" ? "*" : options.Host;

@@ -1,14 +1,22 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Instant.Web.Cli;
 
 /// <summary>
 /// <c>--startup-cmd</c>: split on runs of white space (no shell, no quoting), run with the
 /// server's standard streams, and waited for before the port is bound. Its exit status is
-/// ignored, as in the original; a command that cannot start is reported.
+/// ignored, as in the original; a command that cannot start is reported. As a hosted service
+/// it runs after the actor system has started and before Kestrel binds the port.
 /// </summary>
-public static class StartupCommand
+public sealed class StartupCommand(string commandLine, ILogger log) : IHostedService
 {
+    public Task StartAsync(CancellationToken cancellationToken)
+        => RunAsync(commandLine, message => log.LogWarning("{Message}", message), cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public static async Task RunAsync(string commandLine, Action<string> reportFailure, CancellationToken cancellation)
     {
         var words = commandLine.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
