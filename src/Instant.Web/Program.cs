@@ -1,6 +1,41 @@
+using System.Net.Sockets;
+using Instant.Web.Cli;
+
 namespace Instant.Web;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var options = CommandLine.Parse(args);
+            if (options.ShowHelp)
+            {
+                Console.WriteLine(CommandLine.Usage);
+                return 0;
+            }
+
+            if (options.ShowVersion)
+            {
+                Console.WriteLine($"Instant.Actors {InstantServer.Version}" + (InstantServer.Revision is { } r ? $" ({r})" : string.Empty));
+                return 0;
+            }
+
+            await using var server = await InstantServer.StartAsync(options);
+            await server.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (CommandLineException e)
+        {
+            await Console.Error.WriteLineAsync($"instant: {e.Message}");
+            await Console.Error.WriteLineAsync("Try 'instant --help' for the options.");
+            return 2;
+        }
+        catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"instant: cannot listen: {e.Message}");
+            return 1;
+        }
+    }
 }

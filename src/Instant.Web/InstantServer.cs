@@ -1,0 +1,337 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using Akka.Hosting;
+using Instant.Actors.Connections;
+using Instant.Actors.Hosting;
+using Instant.Actors.Identity;
+using Instant.Web.Cli;
+using Instant.Web.Http;
+using Instant.Web.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Instant.Web;
+
+/// <summary>
+/// The <c>instant</c> server: Kestrel serving the site and WebSockets, with rooms and
+/// connections in an Akka.NET actor system. <c>Program</c> and the tests both start it here.
+/// </summary>
+public sealed class InstantServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly LogSink[] _sinks;
+
+    private InstantServer(WebApplication app, Uri baseUri, int port, LogSink[] sinks)
+    {
+        _app = app;
+        BaseUri = baseUri;
+        Port = port;
+        _sinks = sinks;
+    }
+
+    /// <summary>The product version, from the assembly (Directory.Build.props).</summary>
+    public static string Version { get; } = ReadVersion().Version;
+
+    /// <summary>The source revision the build was made from, when the build knew it.</summary>
+    public static string? Revision { get; } = ReadVersion().Revision;
+
+    private static string ServerHeader => $"Instant.Actors/{Version}";
+
+    /// <summary>The bound port (the real one when 0 was asked for).</summary>
+    public int Port { get; }
+
+    /// <summary>Where a local client reaches the server: http(s)://host:port/.</summary>
+    public Uri BaseUri { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a server from command-line arguments, as <c>instant</c> would; port 0 picks a free port.</summary>
+    public static Task<InstantServer> StartAsync(string[] args, CancellationToken cancellation = default)
+        => StartAsync(CommandLine.Parse(args), null, cancellation);
+
+    public static async Task<InstantServer> StartAsync(
+        ServerOptions options, Func<string, string?>? environment = null, CancellationToken cancellation = default)
+    {
+        if (options.Plugins.Count > 0)
+        {
+            throw new CommandLineException(
+                $"plugins are not supported yet (asked for: {string.Join(", ", options.Plugins)}); run without --plugins");
+        }
+
+        var config = InstantConfiguration.From(options, environment);
+        var logLevel = LogLevels.Parse(options.LogLevel);
+        var tls = TlsSettings.From(options.Tls);
+        var cookieKey = LoadCookieKey(config);
+        var socketLimits = new SocketLimits
+        {
+            MaxFrameSize = (int)config.GetLong("instant.ws.maxFrameSize", 4 * 1024 * 1024, min: 1024),
+            OutboxBytes = config.GetLong("instant.ws.outboxBytes", 16 * 1024 * 1024, min: 1024),
+            OutboxFrames = (int)config.GetLong("instant.ws.outboxFrames", 65536, min: 1),
+            MaxConnections = (int)config.GetLong("instant.ws.maxConnections", ConnectionGate.DefaultMax(), min: 1),
+            KeepAlive = TimeSpan.FromSeconds(config.GetLong("instant.ws.keepAlive", 30)),
+        };
+        var connectionLimits = new ConnectionLimits
+        {
+            MessagesPerSecond = config.GetLong("instant.ws.rateLimit", 5000),
+            MessageBurst = config.GetLong("instant.ws.rateBurst", 10000),
+        };
+        var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
+        int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
+        bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
+        string configHash = ConfigHash.Compute(Version, Revision, []);
+        var uuids = new UuidFactory();
+        var era = uuids.FromId(new IdGenerator(TimeProvider.System).Next());
+        var serverInfo = new ServerInfo(Version, era, Revision, configHash);
+
+        var httpSink = OpenLog(options.HttpLog, "--http-log");
+        var debugSink = options.DebugLog == options.HttpLog ? httpSink : OpenLog(options.DebugLog, "--debug-log");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new DebugLogProvider(debugSink, logLevel, TimeProvider.System));
+        builder.Logging.SetMinimumLevel(logLevel);
+        if (logLevel >= LogLevel.Information)
+        {
+            // ASP.NET Core's own information lines would drown ours.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        // Hosting makes an Activity per request whenever its logger is enabled at all; a
+        // WebSocket keeps that for its lifetime. We log requests ourselves (--http-log).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.UseSockets(s =>
+        {
+            s.CreateBoundListenSocket = endpoint => BindListenSocket(endpoint, reuseAddress);
+        });
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var address in ListenAddresses(options.Host, options.Port))
+            {
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    UseTls(listen, tls);
+                    listen.Use(next => new RawWebSocketMiddleware(next, listen.ApplicationServices, ServerHeader).OnConnectionAsync);
+                });
+            }
+        });
+
+        builder.Services.AddInstantCore(serverInfo, connectionLimits, roomIdle);
+        builder.Services.AddAkka("instant", (akka, _) =>
+        {
+            akka.AddInstantDefaults();
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = AkkaLevel(logLevel);
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.AddInstantRooms();
+        });
+        builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
+        builder.Services.AddSingleton(socketLimits);
+        builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
+        builder.Services.AddSingleton<ConnectionAdmission>();
+        builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));
+        builder.Services.AddSingleton(new StaticFileStore(options.WebRoot, GeneratedFiles(serverInfo)));
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
+            sp, maxCacheAge, ServerHeader));
+
+        var app = builder.Build();
+        app.UseMiddleware<HttpLogMiddleware>();
+        var site = app.Services.GetRequiredService<SiteHandler>();
+        app.Run(site.HandleAsync);
+        CloseConnectionsOnShutdown(app);
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
+        log.LogInformation("Instant.Actors {Version}{Revision}", Version, Revision is null ? string.Empty : $" ({Revision})");
+        log.LogInformation("Configuration hash: {Hash}", configHash);
+        if (options.StartupCommand is { } command)
+        {
+            await StartupCommand.RunAsync(command, message => log.LogWarning("{Message}", message), cancellation);
+        }
+
+        await app.StartAsync(cancellation);
+        int port = BoundPort(app);
+        string shown = options.Host == "*" ? "*" : options.Host;
+        log.LogInformation("Serving era {Era} on {Host}:{Port}...", era, shown, port);
+        var local = options.Host is "*" or "localhost" or "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : options.Host;
+        var baseUri = new UriBuilder(tls is null ? "http" : "https", local, port).Uri;
+        return new InstantServer(app, baseUri, port, httpSink == debugSink ? [httpSink] : [httpSink, debugSink]);
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        foreach (var sink in _sinks)
+        {
+            sink.Dispose();
+        }
+    }
+
+    private static void UseTls(ListenOptions listen, TlsSettings? tls)
+    {
+        if (tls is null)
+        {
+            return;
+        }
+
+        listen.UseHttps(https =>
+        {
+            https.ServerCertificate = tls.Certificate;
+            https.ServerCertificateChain = tls.Chain;
+            if (tls.ClientCas is not null)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
+            }
+        });
+    }
+
+    private static Dictionary<string, string> GeneratedFiles(ServerInfo server)
+    {
+        static string Js(string? s) => s is null ? "null" : System.Text.Json.JsonSerializer.Serialize(s);
+        return new Dictionary<string, string>
+        {
+            ["static/version.js"] =
+                $"this._instantVersion_ = {{version: {Js(server.Version)}, revision: {Js(server.Revision)}, configHash: {Js(server.ConfigHash)}}};\n",
+            ["static/site.js"] = "\n",
+        };
+    }
+
+    private static byte[] LoadCookieKey(InstantConfiguration config)
+    {
+        if (config.Get("instant.cookies.keyfile") is not { Length: > 0 } path)
+        {
+            return CookieKeyFile.RandomKey();
+        }
+
+        try
+        {
+            return CookieKeyFile.Load(path, config.GetBool("instant.cookies.keyfile.create"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandLineException($"instant.cookies.keyfile: {e.Message}");
+        }
+    }
+
+    private static LogSink OpenLog(string path, string option)
+    {
+        try
+        {
+            return LogSink.Open(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandLineException($"{option} {path}: {e.Message}");
+        }
+    }
+
+    private static IEnumerable<IPAddress> ListenAddresses(string host, int port)
+    {
+        if (host is "*")
+        {
+            return [IPAddress.IPv6Any];
+        }
+
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            return [address];
+        }
+
+        if (host == "localhost")
+        {
+            // A free port asked for by 0 must be the same on both loopback addresses; keep one.
+            return port == 0 ? [IPAddress.Loopback] : [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        }
+
+        try
+        {
+            var resolved = Dns.GetHostAddresses(host);
+            return port == 0 ? resolved.Take(1) : resolved;
+        }
+        catch (SocketException e)
+        {
+            throw new CommandLineException($"cannot resolve host '{host}': {e.Message}");
+        }
+    }
+
+    private static Socket BindListenSocket(EndPoint endpoint, bool reuseAddress)
+    {
+        var ip = (IPEndPoint)endpoint;
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (ip.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, reuseAddress);
+            socket.Bind(ip);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static int BoundPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (Uri.TryCreate(address.Replace("[::]", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                return uri.Port;
+            }
+        }
+
+        throw new InvalidOperationException("the server reports no bound address");
+    }
+
+    /// <summary>On shutdown every WebSocket gets a close frame (1001) rather than a reset.</summary>
+    private static void CloseConnectionsOnShutdown(WebApplication app)
+    {
+        var directory = app.Services.GetRequiredService<ParticipantDirectory>();
+        app.Lifetime.ApplicationStopping.Register(() => directory.TellAll(new CloseConnection(ConnectionCloseReason.ServerShutdown)));
+    }
+
+    private static Akka.Event.LogLevel AkkaLevel(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+        LogLevel.Information => Akka.Event.LogLevel.InfoLevel,
+        LogLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
+
+    private static (string Version, string? Revision) ReadVersion()
+    {
+        var informational = typeof(InstantServer).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        int plus = informational.IndexOf('+');
+        return plus < 0 ? (informational, null) : (informational[..plus], informational[(plus + 1)..]);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Instant.Web.Sockets;
+
+/// <summary>Limits of the WebSocket transport, from configuration (see <c>instant --help</c>).</summary>
+public sealed record SocketLimits
+{
+    public int MaxFrameSize { get; init; } = 4 * 1024 * 1024;
+    public long OutboxBytes { get; init; } = 16 * 1024 * 1024;
+    public int OutboxFrames { get; init; } = 65536;
+    public int MaxConnections { get; init; } = 10000;
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
+}
