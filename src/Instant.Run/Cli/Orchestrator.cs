@@ -217,7 +217,17 @@ public sealed class Orchestrator(Func<TextWriter> outputWriter, Func<TextWriter>
             if (config.Master.LogFile is null) Native.RedirectToDevNull(0, 1);
             else Native.RedirectToDevNull(0, 1, 2);
         }
-        await server.RunAsync();
+        // Once detached, standard error may be gone: failures must reach the log.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) => log.Error("server", $"Unhandled exception: {e.ExceptionObject}");
+        try
+        {
+            await server.RunAsync();
+        }
+        catch (Exception e)
+        {
+            log.Error("server", $"Master failed: {e}");
+            return 1;
+        }
         return 0;
     }
 
