@@ -212,4 +212,38 @@ public class MasterSpecs
         Assert.Equal(["sleeper (stop): OK -15"], (await sandbox.RunAsync("stop")).Lines);
         await RunSandbox.AwaitAsync(() => !RunSandbox.Alive(masterPid), TimeSpan.FromSeconds(20), "master exit");
     }
+
+    [Fact]
+    public async Task Children_outlive_the_master_and_a_new_master_stops_them_by_pid_file()
+    {
+        await using var sandbox = new RunSandbox(Sleeper);
+        await sandbox.RunAsync("--master", "spawn", "start");
+        var pid = sandbox.PidIn("run/sleeper.pid")!.Value;
+        var masterPid = sandbox.PidIn("run/master.pid")!.Value;
+        Assert.Equal("", (await sandbox.RunAsync("cmd", "STOP-MASTER")).Output);
+        await RunSandbox.AwaitAsync(() => !RunSandbox.Alive(masterPid), TimeSpan.FromSeconds(20), "master exit");
+        Assert.True(RunSandbox.Alive(pid));
+        Assert.Equal([$"sleeper: RUNNING {pid}"], (await sandbox.RunAsync("status")).Lines);
+        Assert.Equal(["sleeper (start): ALREADY_RUNNING"], (await sandbox.RunAsync("--master", "spawn", "start")).Lines);
+        Assert.Equal(["sleeper (stop): OK"], (await sandbox.RunAsync("stop")).Lines);
+        Assert.False(RunSandbox.Alive(pid));
+    }
+
+    [Fact]
+    public async Task Master_in_the_foreground_stops_on_sigterm_and_cleans_up()
+    {
+        await using var sandbox = new RunSandbox(Sleeper);
+        using var limit = new CancellationTokenSource(RunSandbox.CommandLimit);
+        using var master = sandbox.StartCli("run-master");
+        await RunSandbox.AwaitAsync(() => sandbox.MasterLog.Contains("Listening on"), TimeSpan.FromSeconds(30), "master listening");
+        Assert.Equal("master: RUNNING\n", (await sandbox.RunAsync("ping")).Output);
+        var second = await sandbox.RunAsync("run-master");
+        Assert.Equal((1, "ERROR: Communication socket is already bound\n"), (second.ExitCode, second.Error));
+        Assert.True(File.Exists(sandbox.PathOf("run/master.pid")));
+        Assert.Equal(0, Instant.Run.Posix.Native.Kill(master.Id, Instant.Run.Posix.Native.SIGTERM));
+        await master.WaitForExitAsync(limit.Token);
+        Assert.Equal(0, master.ExitCode);
+        Assert.False(File.Exists(sandbox.PathOf("run/run.comm")));
+        Assert.False(File.Exists(sandbox.PathOf("run/master.pid")));
+    }
 }
