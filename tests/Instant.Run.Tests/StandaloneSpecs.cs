@@ -152,10 +152,13 @@ public class StandaloneSpecs
     }
 
     [Fact]
-    public async Task Verbose_no_prints_nothing()
+    public async Task Verbose_no_prints_nothing_and_sort_no_prints_every_report()
     {
-        await using var sandbox = new RunSandbox("[proc/a]\nname=a\ncmdline=true\n");
+        await using var sandbox = new RunSandbox("[proc/a]\nname=a\ncmdline=true\n[proc/b]\nname=b\ncmdline=true\n");
         var result = await sandbox.RunAsync("--master", "never", "status", "--verbose=no");
         Assert.Equal((0, ""), (result.ExitCode, result.Output));
+        var unsorted = await sandbox.RunAsync("--master", "never", "status", "--sort=no", "b", "a");
+        Assert.Equal(["a: NOT_RUNNING", "b: NOT_RUNNING"], unsorted.Lines.Order());
+        Assert.Equal(["b: NOT_RUNNING", "a: NOT_RUNNING"], (await sandbox.RunAsync("--master", "never", "status", "b", "a")).Lines);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
@@ -16,9 +17,10 @@ public sealed class MasterServer : IAsyncDisposable
     private readonly string _configPath;
     private readonly MasterLog _log;
     private ActorSystem? _system;
-    private readonly Dictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
+    // Read by connections (NOTIFY takes no lock) while RESTART-MASTER may add entries.
+    private readonly ConcurrentDictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
     // The notify key of each process: random, so that only the instances we start can use it.
-    private readonly Dictionary<string, string> _notifyKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _notifyKeys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _actionLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
