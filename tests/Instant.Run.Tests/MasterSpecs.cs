@@ -184,6 +184,22 @@ public class MasterSpecs
     }
 
     [Fact]
+    public async Task Processes_removed_by_a_master_restart_become_stop_only_husks()
+    {
+        var gone = "[proc/gone]\nname=gone\ncmdline=sleep 300\nstdout=devnull\n";
+        await using var sandbox = new RunSandbox(Sleeper + gone);
+        await sandbox.RunAsync("--master", "spawn", "start");
+        var gonePid = sandbox.PidIn("run/gone.pid")!.Value;
+        sandbox.WriteConfig(Sleeper);
+        Assert.Equal(0, (await sandbox.RunAsync("--master", "restart", "status")).ExitCode);
+        Assert.Equal([$"gone: RUNNING {gonePid}"], (await sandbox.RunAsync("--master", "always", "cmd", "STATUS", "gone")).Lines);
+        Assert.Equal(["gone (start): NOT_SUPPORTED"], (await sandbox.RunAsync("--master", "always", "cmd", "START", "gone")).Lines);
+        var stop = await sandbox.RunAsync("--master", "always", "cmd", "STOP");
+        Assert.Contains("gone (stop): OK -15", stop.Lines);
+        Assert.False(RunSandbox.Alive(gonePid));
+    }
+
+    [Fact]
     public async Task Foreground_master_serves_until_told_to_stop()
     {
         await using var sandbox = new RunSandbox(Sleeper);

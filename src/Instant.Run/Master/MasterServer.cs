@@ -25,6 +25,8 @@ public sealed class MasterServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RunConfiguration _config;
+    // Processes dropped from the configuration by RESTART-MASTER: still addressable, stop-only.
+    private readonly Dictionary<string, ProcessConfig> _husks = new(StringComparer.Ordinal);
     private Socket? _listener;
     private int _clientCount;
 
@@ -54,7 +56,11 @@ public sealed class MasterServer : IAsyncDisposable
                 _notifyKeys[process.Name] = Guid.NewGuid().ToString("N");
             }
         }
-        // Actors of processes no longer configured stay, so that their children can still be stopped by name.
+        // Actors of processes no longer configured stay as husks, so that their children can
+        // still be reported and stopped by name.
+        foreach (var old in _config.Processes)
+            if (config.Find(old.Name) is null) _husks[old.Name] = old;
+        foreach (var process in config.Processes) _husks.Remove(process.Name);
         _config = config;
     }
 
@@ -222,7 +228,16 @@ public sealed class MasterServer : IAsyncDisposable
         await _actionLock.WaitAsync();
         try
         {
-            var runner = new ActionRunner(_config, new MasterRunner(n => _actors[n], NotifyArguments));
+            var withHusks = new RunConfiguration
+            {
+                ConfigPath = _config.ConfigPath,
+                BaseDirectory = _config.BaseDirectory,
+                Master = _config.Master,
+                ProcessPrefixes = _config.ProcessPrefixes,
+                Processes = [.. _config.Processes, .. _husks.Values],
+            };
+            var husks = _husks.Keys.ToHashSet();
+            var runner = new ActionRunner(withHusks, new MasterRunner(n => _actors[n], NotifyArguments, husks.Contains));
             await runner.RunAsync(action, names, sort, wait, async r =>
             {
                 _log.Info("manager", r.Text.Replace('\n', ' '));
