@@ -172,6 +172,28 @@ public class MasterSpecs
     }
 
     [Fact]
+    public async Task A_warm_up_that_dies_before_notifying_is_reported_and_a_fresh_instance_starts()
+    {
+        await using var sandbox = new RunSandbox("""
+            [proc/flaky]
+            name=flaky
+            cmdline=./flaky.sh
+            stdout=devnull
+            startup-notify=--notify
+            """);
+        // Serves normally, but dies at once when started as a warm-up.
+        sandbox.WriteScript("flaky.sh", "if [ \"$1\" = --notify ]; then exit 7; fi\nexec sleep 300\n");
+        await sandbox.RunAsync("--master", "spawn", "start");
+        var oldPid = sandbox.PidIn("run/flaky.pid")!.Value;
+        var result = await sandbox.RunAsync("bg-restart");
+        var newPid = sandbox.PidIn("run/flaky.pid")!.Value;
+        Assert.Equal(["flaky (warmup): EXITED 7", "flaky (stop): OK -15", $"flaky (start): OK {newPid}"], result.Lines);
+        Assert.NotEqual(oldPid, newPid);
+        Assert.True(RunSandbox.Alive(newPid));
+        Assert.False(File.Exists(sandbox.PathOf("run/flaky.pid.new")));
+    }
+
+    [Fact]
     public async Task Restart_mode_rereads_the_configuration()
     {
         await using var sandbox = new RunSandbox(Sleeper);
