@@ -1,6 +1,8 @@
+using Instant.Run.Cli;
+
 namespace Instant.Run;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static Task<int> Main(string[] args) => new Orchestrator(() => Console.Out, () => Console.Error).RunAsync(args);
 }
