@@ -111,15 +111,55 @@ public static class PyRepr
             return d > 0 ? "inf" : "-inf";
         }
 
-        string r = d.ToString("R", CultureInfo.InvariantCulture);
+        // Shortest round-trip digits, then Python's choice: fixed notation for decimal
+        // exponents -4..15, scientific otherwise.
+        string r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        string sign = d < 0 || (d == 0 && double.IsNegative(d)) ? "-" : string.Empty;
+        string digits;
+        int point;
         int exponentAt = r.IndexOf('E');
-        if (exponentAt < 0)
+        if (exponentAt >= 0)
         {
-            return r.Contains('.') ? r : r + ".0";
+            string mantissa = r[..exponentAt];
+            digits = mantissa.Replace(".", string.Empty, StringComparison.Ordinal);
+            point = 1 + int.Parse(r[(exponentAt + 1)..], CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            int dot = r.IndexOf('.');
+            string whole = dot < 0 ? r : r[..dot];
+            string fraction = dot < 0 ? string.Empty : r[(dot + 1)..];
+            digits = whole + fraction;
+            point = whole.Length;
+            int leading = digits.Length - digits.TrimStart('0').Length;
+            if (leading == digits.Length)
+            {
+                return sign + "0.0";
+            }
+
+            digits = digits[leading..];
+            point -= leading;
         }
 
-        int exponent = int.Parse(r[(exponentAt + 1)..], CultureInfo.InvariantCulture);
-        return $"{r[..exponentAt]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
+        digits = digits.TrimEnd('0');
+        int exponent = point - 1;
+        if (exponent is >= -4 and < 16)
+        {
+            if (point <= 0)
+            {
+                return $"{sign}0.{new string('0', -point)}{digits}";
+            }
+
+            if (point >= digits.Length)
+            {
+                return $"{sign}{digits}{new string('0', point - digits.Length)}.0";
+            }
+
+            return $"{sign}{digits[..point]}.{digits[point..]}";
+        }
+
+        string scientific = digits.Length > 1 ? $"{digits[0]}.{digits[1..]}" : digits;
+        return $"{sign}{scientific}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
     }
 
     private static void AppendString(StringBuilder builder, string s)
