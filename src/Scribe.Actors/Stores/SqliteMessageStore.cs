@@ -18,6 +18,9 @@ public sealed class SqliteMessageStore : IMessageStore
     private readonly SqliteCommand _selectUuid;
     private readonly SqliteCommand _upsertUuid;
 
+    // COUNT(*) walks the whole table; the store has one owner, so the count is kept up to date here.
+    private long? _count;
+
     public SqliteMessageStore(string path, string? synchronous = null)
     {
         Path = path;
@@ -81,6 +84,11 @@ public sealed class SqliteMessageStore : IMessageStore
         }
 
         transaction.Commit();
+        if (_count is not null)
+        {
+            _count += added.Count;
+        }
+
         added.Sort((a, b) => a.Id.CompareTo(b.Id));
         return added;
     }
@@ -198,16 +206,34 @@ public sealed class SqliteMessageStore : IMessageStore
         }
 
         transaction.Commit();
+        if (_count is not null)
+        {
+            _count -= removed.Count;
+        }
+
         return removed;
     }
 
     public LogBounds? Bounds()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT MIN(msgid), MAX(msgid), COUNT(*) FROM logs";
+        command.CommandText = "SELECT (SELECT msgid FROM logs ORDER BY msgid LIMIT 1), (SELECT msgid FROM logs ORDER BY msgid DESC LIMIT 1)";
         using var reader = command.ExecuteReader();
         reader.Read();
-        return reader.IsDBNull(0) ? null : new LogBounds(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        if (reader.IsDBNull(0))
+        {
+            _count = 0;
+            return null;
+        }
+
+        if (_count is null)
+        {
+            using var count = _connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM logs";
+            _count = (long)count.ExecuteScalar()!;
+        }
+
+        return new LogBounds(reader.GetInt64(0), reader.GetInt64(1), _count.Value);
     }
 
     public IEnumerable<LogEntry> All()
