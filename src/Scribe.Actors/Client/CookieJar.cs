@@ -165,7 +165,7 @@ public sealed class CookieJar
                     path = val.Length > 0 ? val : "/";
                     break;
                 case "expires":
-                    if (DateTimeOffset.TryParse(val, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+                    if (ParseHttpDate(val) is { } when)
                     {
                         expires ??= when;
                     }
@@ -188,6 +188,25 @@ public sealed class CookieJar
         }
 
         return new StoredCookie(name, value, domain, path, expires, secure, httpOnly);
+    }
+
+    private static readonly string[] HttpDateFormats =
+    [
+        "dd MMM yyyy HH:mm:ss 'GMT'", "dd-MMM-yyyy HH:mm:ss 'GMT'", "dd-MMM-yy HH:mm:ss 'GMT'", "MMM d HH:mm:ss yyyy",
+    ];
+
+    // The weekday is dropped before parsing: a wrong one must not lose the cookie.
+    private static DateTimeOffset? ParseHttpDate(string text)
+    {
+        int comma = text.IndexOf(',');
+        string date = comma >= 0 ? text[(comma + 1)..].Trim() : text.Length > 4 && char.IsLetter(text[0]) && text[3] == ' ' && char.IsLetter(text[4]) ? text[4..] : text;
+        if (DateTime.TryParseExact(date, HttpDateFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out var exact))
+        {
+            return new DateTimeOffset(exact, TimeSpan.Zero);
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var loose) ? loose : null;
     }
 
     private static StoredCookie? ParseLwp(string text)
