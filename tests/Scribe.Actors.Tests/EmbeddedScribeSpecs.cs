@@ -99,8 +99,15 @@ public sealed class EmbeddedScribeSpecs : IDisposable
             var system = host.Services.GetRequiredService<ActorSystem>();
 
             var alice = await InProcessClient.JoinAsync(connections, "lobby", cts.Token);
-            alice.Send(new { type = "who" });
-            var who = await alice.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token);
+            // The Scribe attaches while the host starts; poll the room's participant list until it is there.
+            JsonObject who;
+            do
+            {
+                alice.Send(new { type = "who" });
+                who = await alice.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token);
+            }
+            while (who["data"]!.AsObject().Count < 2 && !cts.Token.IsCancellationRequested);
+
             Assert.Equal(2, who["data"]!.AsObject().Count);
             alice.Send(new { type = "broadcast", data = new { type = "who" } });
             var nick = await alice.ReceiveAsync(f => (string?)f["data"]?["type"] == "nick" && (string?)f["type"] == "unicast", cts.Token);
