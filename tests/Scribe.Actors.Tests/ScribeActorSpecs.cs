@@ -280,6 +280,32 @@ public sealed class ScribeActorSpecs : TestKit
     }
 
     [Fact]
+    public void Pushes_and_replies_stay_under_the_reply_size_limit()
+    {
+        var store = new SqliteMessageStore(":memory:");
+        store.Add(Enumerable.Range(1, 30).Select(i => new LogEntry(i * 0x400L, null, 7, "n", new string('x', 900))).ToList());
+        var (scribe, wire) = Start(new ScribeSettings { DontPull = true, MaxReplyBytes = 10_000, PushLogs = ["00000000000000A1"] }, store);
+        var pushed = new List<string?>();
+        while (pushed.Count < 30)
+        {
+            var frame = wire.FishForMessage<Sent>(s => s.DataType == "log");
+            Assert.True(frame.ToString().Length <= 10_000, $"push frame of {frame.ToString().Length} bytes");
+            pushed.AddRange(frame.Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["id"]));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => ScribeIds.Format(i * 0x400L)), pushed);
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-inquiry");
+
+        // A request for everything gets the newest posts that fit; the requester pages on.
+        scribe.Tell(FromPeer("unicast", new { type = "log-request" }, to: Self));
+        var reply = wire.ExpectMsg<Sent>(s => s.DataType == "log");
+        var ids = reply.Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["id"]).ToList();
+        Assert.InRange(ids.Count, 1, 29);
+        Assert.Equal(ScribeIds.Format(30 * 0x400L), ids[^1]);
+        Assert.True(reply.ToString().Length <= 10_000);
+    }
+
+    [Fact]
     public void Delete_removes_and_logs_and_who_is_answered_with_the_nick()
     {
         var (scribe, wire) = Start(new ScribeSettings { DontPull = true, Nick = "Keeper" });

@@ -168,7 +168,11 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             var all = _store.All().ToList();
             while (_pushLogs.TryDequeue(out var target))
             {
-                SendLog(target, all, key: null, echo: null);
+                // The whole store, unasked, in as many log frames as the reply size limit needs.
+                foreach (var chunk in SplitToReplySize(all))
+                {
+                    SendLog(target, chunk, key: null, echo: null);
+                }
             }
 
             SendRelay(null, "log-inquiry");
@@ -474,8 +478,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         int keep = 0;
         for (int i = entries.Count - 1; i >= 0; i--)
         {
-            var e = entries[i];
-            long size = 120 + 2 * ((e.Text?.Length ?? 0) + (e.Nick?.Length ?? 0)) + 60;
+            long size = EstimateSize(entries[i]);
             if (budget - size < 0 && keep > 0)
             {
                 break;
@@ -487,6 +490,33 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         return keep == entries.Count ? entries : entries.Skip(entries.Count - keep).ToList();
     }
+
+    private IEnumerable<IReadOnlyList<LogEntry>> SplitToReplySize(IReadOnlyList<LogEntry> entries)
+    {
+        var chunk = new List<LogEntry>();
+        long size = 0;
+        foreach (var entry in entries)
+        {
+            long entrySize = EstimateSize(entry);
+            if (chunk.Count > 0 && size + entrySize > _settings.MaxReplyBytes)
+            {
+                yield return chunk;
+                chunk = new List<LogEntry>();
+                size = 0;
+            }
+
+            chunk.Add(entry);
+            size += entrySize;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    // An upper bound of an entry's JSON size: fixed fields plus text and nick, escapes counted twice.
+    private static long EstimateSize(LogEntry e) => 180 + 2L * ((e.Text?.Length ?? 0) + (e.Nick?.Length ?? 0));
 
     private void OnLog(long peer, JsonElement data)
     {
