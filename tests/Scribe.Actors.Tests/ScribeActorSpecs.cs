@@ -122,6 +122,20 @@ public sealed class ScribeActorSpecs : TestKit
     }
 
     [Fact]
+    public void Without_a_message_database_scribe_stores_and_serves_nothing_but_still_answers_who()
+    {
+        var (scribe, wire) = Start(new ScribeSettings { DontPull = true }, new NullMessageStore());
+        ExpectStartup(wire, pull: false);
+        scribe.Tell(Post("forgotten"));
+        scribe.Tell(FromPeer("broadcast", new { type = "log-query" }));
+        scribe.Tell(FromPeer("broadcast", new { type = "who" }));
+        var nick = wire.ExpectMsg<Sent>();
+        Assert.Equal("nick", nick.DataType);
+        Assert.Equal("self-uuid", (string?)nick.Frame["data"]!["uuid"]);
+        Assert.IsType<NoLogs>(scribe.Ask<object>(GetLogBounds.Instance, TimeSpan.FromSeconds(5)).Result);
+    }
+
+    [Fact]
     public void Live_posts_are_stored_and_logged_after_they_are_committed()
     {
         var (scribe, wire) = Start(new ScribeSettings { DontPull = true });

@@ -29,6 +29,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     private IScribeTransport? _transport;
     private long _seq;
     private long? _selfId;
+    private string? _selfUuid;
     private bool _logsDone;
     private bool _announcedDone;
     private bool _selecting;
@@ -145,7 +146,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
 
         _selfId = id;
-        if (Str(data, "uuid") is { } uuid)
+        _selfUuid = Str(data, "uuid");
+        if (_selfUuid is { } uuid)
         {
             RecordUuids(new Dictionary<long, string> { [id] = uuid });
         }
@@ -241,7 +243,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
                     SendRelay(ScribeIds.Format(asker), "nick", w =>
                     {
                         w.WriteString("nick", nick);
-                        ClientFrames.WriteStringOrNull(w, "uuid", _selfId is { } self ? _store.GetUuids([self]).GetValueOrDefault(self) : null);
+                        ClientFrames.WriteStringOrNull(w, "uuid", _selfUuid);
                     });
                 }
 
