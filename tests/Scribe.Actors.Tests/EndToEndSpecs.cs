@@ -194,6 +194,17 @@ public sealed class EndToEndSpecs : IAsyncLifetime
         Assert.Equal("zo\u00eb", store.All().First().Nick);
     }
 
+    [Fact]
+    public async Task A_corrupt_rotated_logfile_is_a_clear_error()
+    {
+        string log = _dir.File("scribe.log");
+        File.WriteAllText(log, string.Empty);
+        File.WriteAllText(_dir.File("scribe.2024-05-07.log.bz2"), "this is not bzip2 data at all");
+        var (code, _, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(30), "--no-log", "--msgdb", ":memory:", "--read-file", log, "--read-rotate", "D:bz2");
+        Assert.Equal(1, code);
+        Assert.StartsWith("ERROR: --read-file", err);
+    }
+
     [Theory]
     [InlineData("--maxlen", "0")]
     [InlineData("--bogus")]

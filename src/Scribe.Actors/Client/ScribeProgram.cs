@@ -64,7 +64,7 @@ public static class ScribeProgram
                     {
                         StoreLoader.ReadLogfile(store, file, options.ReadRotate, log);
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SharpCompress.Common.ArchiveException)
+                    catch (Exception e) when (e is not OutOfMemoryException)
                     {
                         await Console.Error.WriteLineAsync($"ERROR: --read-file {file}: {e.Message}");
                         return 1;

@@ -32,7 +32,7 @@ public static class StoreLoader
                 restorer.ReadWithRotation(file, pattern);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or SharpCompress.Common.ArchiveException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             log.Write("ERROR", ("reason", $"{e.GetType().Name}({e.Message})"));
             throw;
