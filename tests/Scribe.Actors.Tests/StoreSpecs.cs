@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Scribe.Actors.Stores;
 using Xunit;
@@ -179,5 +180,55 @@ public sealed class StoreSpecs : IDisposable
         }
 
         Assert.Equal(["0005FFC2FCABA001", "0005FFC2FCABA401", "0005FFC2FCABA801"], ids);
+    }
+
+    [Fact]
+    public void Python_sqlite3_reads_ours_and_writes_what_ours_reads_as_the_original_does()
+    {
+        // The original Scribe uses Python's sqlite3 module: its DDL, int keys, SELECT * and '%016X'.
+        string path = _dir.File("python.sqlite");
+        RunPython("""
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.execute('CREATE TABLE IF NOT EXISTS logs (msgid INTEGER PRIMARY KEY, parent INTEGER, sender INTEGER, nick TEXT, text TEXT)')
+            c.execute('CREATE TABLE IF NOT EXISTS uuid (user INTEGER PRIMARY KEY, uuid TEXT)')
+            c.execute('INSERT OR REPLACE INTO logs (msgid, parent, sender, nick, text) VALUES (?, ?, ?, ?, ?)',
+                      (int('0005FFC2FCABA001', 16), None, int('0005FFC2FCAB9000', 16), 'py', 'from python'))
+            c.execute('INSERT OR REPLACE INTO uuid (user, uuid) VALUES (?, ?)', (int('0005FFC2FCAB9000', 16), 'py-uuid'))
+            c.commit()
+            """, path);
+
+        using (var store = new SqliteMessageStore(path))
+        {
+            var entry = store.All().Single();
+            Assert.Equal("from python", entry.Text);
+            Assert.Equal(0x0005FFC2FCAB9000, entry.Sender);
+            Assert.Equal("py-uuid", store.GetUuids([0x0005FFC2FCAB9000])[0x0005FFC2FCAB9000]);
+            store.Add([new LogEntry(0x0005FFC2FCABA401, 0x0005FFC2FCABA001, 0x0005FFC2FCAB9000, "cs", "from C#")]);
+        }
+
+        string output = RunPython("""
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            for msgid, parent, sender, nick, text in c.execute('SELECT * FROM logs ORDER BY msgid'):
+                print('%016X %s %016X %s %s' % (msgid, 'None' if parent is None else '%016X' % parent, sender, nick, text))
+            """, path);
+        Assert.Equal(
+            "0005FFC2FCABA001 None 0005FFC2FCAB9000 py from python\n0005FFC2FCABA401 0005FFC2FCABA001 0005FFC2FCAB9000 cs from C#\n",
+            output);
+    }
+
+    private static string RunPython(string script, string argument)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(30_000), "python3 did not finish");
+        Assert.True(process.ExitCode == 0, error.Result);
+        return output.Result;
     }
 }
