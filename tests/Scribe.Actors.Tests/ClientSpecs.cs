@@ -103,3 +103,38 @@ public sealed class ClientSpecs : IDisposable
         Assert.InRange(ScribeClient.Backoff(50).TotalSeconds, 15, 45);
     }
 }
+
+public sealed class EmbeddedScribeConfigurationSpecs
+{
+    [Fact]
+    public void Rooms_and_settings_come_from_server_properties()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["instant.scribe.rooms"] = "test, dev lobby,test",
+            ["instant.scribe.directory"] = "/var/lib/scribe",
+            ["instant.scribe.maxlen"] = "100",
+            ["instant.scribe.logfiles"] = "true",
+        };
+        var config = Hosting.EmbeddedScribeConfiguration.From(key => settings.GetValueOrDefault(key));
+        Assert.Equal(["test", "dev", "lobby"], config.Rooms);
+        Assert.Equal("/var/lib/scribe", config.Directory);
+        Assert.Equal(100, config.Settings.MaxLength);
+        Assert.Equal("Scribe", config.Settings.Nick);
+        Assert.True(config.WriteLogfiles);
+
+        var none = Hosting.EmbeddedScribeConfiguration.From(_ => null);
+        Assert.Empty(none.Rooms);
+        Assert.Equal("scribe", none.Directory);
+    }
+
+    [Theory]
+    [InlineData("instant.scribe.rooms", "bad/room")]
+    [InlineData("instant.scribe.maxlen", "-3")]
+    [InlineData("instant.scribe.logfiles", "yes")]
+    public void Bad_values_name_their_key(string key, string value)
+    {
+        var error = Assert.Throws<FormatException>(() => Hosting.EmbeddedScribeConfiguration.From(k => k == key ? value : null));
+        Assert.StartsWith(key, error.Message);
+    }
+}

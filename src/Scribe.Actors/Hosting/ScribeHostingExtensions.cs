@@ -48,4 +48,13 @@ public static class ScribeHostingExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// The embedded Scribes a server configuration asks for (<see cref="EmbeddedScribeConfiguration"/>);
+    /// nothing when <c>instant.scribe.rooms</c> is empty.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddEmbeddedScribes(this AkkaConfigurationBuilder builder, EmbeddedScribeConfiguration configuration)
+        => configuration.Rooms.Count == 0
+            ? builder
+            : builder.AddEmbeddedScribes(configuration.Rooms, configuration.Directory, configuration.Settings, configuration.WriteLogfiles);
 }
