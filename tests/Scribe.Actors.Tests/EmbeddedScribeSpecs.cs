@@ -145,4 +145,41 @@ public sealed class EmbeddedScribeSpecs : IDisposable
         Assert.Equal(10, store.Bounds()!.Count);
         Assert.Contains("] POST ", File.ReadAllText(log));
     }
+
+    [Fact]
+    public async Task A_closed_embedded_scribe_reattaches_with_the_same_identity()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var host = BuildHost("restart", _dir.File("restart.sqlite"), _dir.File("restart.log"));
+        await host.StartAsync(cts.Token);
+        var connections = host.Services.GetRequiredService<InstantConnections>();
+        var directory = host.Services.GetRequiredService<ParticipantDirectory>();
+
+        async Task<JsonObject> OthersAsync(InProcessClient client)
+        {
+            JsonObject who;
+            do
+            {
+                client.Send(new { type = "who" });
+                who = (JsonObject)(await client.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token))["data"]!;
+            }
+            while (who.Count < 2 && !cts.Token.IsCancellationRequested);
+
+            who.Remove(client.Id);
+            return who;
+        }
+
+        var first = await InProcessClient.JoinAsync(connections, "restart", cts.Token);
+        var before = await OthersAsync(first);
+        var (scribeId, scribeInfo) = before.Single();
+
+        // The server closes the Scribe's connection (as when it drops a stalled reader).
+        directory.Find(Protocol.ScribeIds.Parse(scribeId)!.Value)!.Tell(new CloseConnection(ConnectionCloseReason.OutboxOverflow));
+        await first.ReceiveAsync(f => (string?)f["type"] == "left" && (string?)f["data"]!["id"] == scribeId, cts.Token);
+
+        var rejoined = await first.ReceiveAsync(f => (string?)f["type"] == "joined", cts.Token);
+        Assert.NotEqual(scribeId, (string?)rejoined["data"]!["id"]);
+        Assert.Equal((string?)scribeInfo!["uuid"], (string?)rejoined["data"]!["uuid"]);
+        await host.StopAsync(cts.Token);
+    }
 }
