@@ -87,6 +87,35 @@ public sealed class EndToEndSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_scribe_pulls_the_whole_history_from_another_in_pages_and_leaves()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        string source = _dir.File("source.sqlite");
+        const long First = 0x0006884000000000;
+        using (var store = new SqliteMessageStore(source))
+        {
+            store.Add(Enumerable.Range(0, 35).Select(i => new LogEntry(First + i * 0x400L, i == 0 ? null : First, 0x0006883000000000, "old", "history " + i)).ToList());
+            store.AddUuids(new Dictionary<long, string> { [0x0006883000000000] = "00000000-0000-1000-8000-000000000001" });
+        }
+
+        await using var watcher = await RoomClient.ConnectAsync(Room("pull"), cts.Token);
+        using var keeper = ScribeProcess.Start("--msgdb", source, "--maxlen", "10", "--dont-pull", "--no-log", Room("pull").ToString());
+        await watcher.ReceiveAsync(f => RoomClient.IsData(f, "nick"), cts.Token);
+
+        string target = _dir.File("target.sqlite");
+        string log = _dir.File("target.log");
+        var (code, _, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(80), "--msgdb", target, "--logfile", log, "--dont-stay", Room("pull").ToString());
+        Assert.True(code == 0, err);
+
+        using var pulled = new SqliteMessageStore(target);
+        Assert.Equal(Enumerable.Range(0, 35).Select(i => "history " + i), pulled.All().Select(e => e.Text));
+        Assert.Equal("00000000-0000-1000-8000-000000000001", pulled.GetUuids([0x0006883000000000])[0x0006883000000000]);
+        // --maxlen 10 on the source: the history came in several requests.
+        Assert.True(CountTag(log, "LOGSEND") == 0 && ReadLines(log).Count(l => l.Contains("\"log-request\"")) >= 4, "expected paging");
+        Assert.Contains("\"log-done\"", File.ReadAllText(log));
+    }
+
+    [Fact]
     public async Task Every_post_a_killed_scribe_had_logged_is_in_its_database()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
