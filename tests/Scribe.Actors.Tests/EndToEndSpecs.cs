@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Instant.Web;
 using Scribe.Actors.Logging;
@@ -232,6 +234,48 @@ public sealed class EndToEndSpecs : IAsyncLifetime
         var (code, _, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(30), "--no-log", "--msgdb", ":memory:", "--read-file", log, "--read-rotate", "D:bz2");
         Assert.Equal(1, code);
         Assert.StartsWith("ERROR: --read-file", err);
+    }
+
+    private (string Cert, string Key) SelfSigned(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(7));
+        string certPath = _dir.File(name + ".pem");
+        string keyPath = _dir.File(name + ".key");
+        File.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n");
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        return (certPath, keyPath);
+    }
+
+    [Fact]
+    public async Task Wss_works_with_the_given_ca_and_refuses_a_server_it_does_not_trust()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (cert, key) = SelfSigned("server");
+        var (otherCa, _) = SelfSigned("other");
+        await using var tlsServer = await InstantServer.StartAsync(
+            ["-h", "127.0.0.1", "--tls", $"cert={cert},key={key}", "--http-log", "-", "--debug-log", "-", "-L", "WARNING", "0"], cts.Token);
+        string url = $"wss://127.0.0.1:{tlsServer.Port}/room/tls/ws";
+
+        string log = _dir.File("tls.log");
+        var (code, _, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(40), "--tls", $"ca={cert}", "--dont-stay", "--no-msgdb", "--logfile", log, url);
+        Assert.True(code == 0, err);
+        Assert.Equal(1, CountTag(log, "OPENED"));
+
+        string refusedLog = _dir.File("refused.log");
+        using (var refused = ScribeProcess.Start("--tls", $"ca={otherCa}", "--dont-stay", "--no-msgdb", "--logfile", refusedLog, url))
+        {
+            await Eventually(() => CountTag(refusedLog, "ERROR") >= 2, cts.Token, "two refused connection attempts");
+        }
+
+        Assert.Equal(0, CountTag(refusedLog, "OPENED"));
     }
 
     [Theory]
