@@ -1,6 +1,8 @@
+using Scribe.Actors.Client;
+
 namespace Scribe.Actors;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static Task<int> Main(string[] args) => ScribeProgram.RunAsync(args);
 }

@@ -1,0 +1,98 @@
+using Akka.Actor;
+using Instant.Actors.Connections;
+using Instant.Actors.Hosting;
+using Scribe.Actors.Logging;
+using Scribe.Actors.Protocol;
+using Scribe.Actors.Stores;
+
+namespace Scribe.Actors.Hosting;
+
+/// <summary>
+/// Attaches a <see cref="ScribeActor"/> to a room of the same actor system through an
+/// in-process connection: no WebSocket, yet to everyone else an ordinary participant with an
+/// id, a uuid and a nick. It owns the store and the logfile, and re-attaches after the
+/// connection ends unless Scribe itself left (<c>DontStay</c>), in which case it stops.
+/// </summary>
+public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
+{
+    private readonly InstantConnections _connections;
+    private readonly EmbeddedScribeOptions _options;
+    private LogfileWriter? _log;
+    private IMessageStore? _store;
+    private IActorRef _scribe = ActorRefs.Nobody;
+    private IActorRef? _connection;
+    private InProcessTransport? _transport;
+    private string? _uuid;
+
+    public EmbeddedScribeActor(InstantConnections connections, EmbeddedScribeOptions options)
+    {
+        _connections = connections;
+        _options = options;
+        _uuid = options.Uuid;
+        Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => OnConnectionEnded());
+        Receive<Reconnect>(_ => Connect());
+        ReceiveAny(message => _scribe.Forward(message));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(InstantConnections connections, EmbeddedScribeOptions options)
+        => Akka.Actor.Props.Create(() => new EmbeddedScribeActor(connections, options));
+
+    protected override void PreStart()
+    {
+        _log = _options.LogFile is { } file
+            ? LogfileWriter.Open(file, _options.LogRotate is null ? LogRotation.Never : LogRotation.Parse(_options.LogRotate))
+            : LogfileWriter.Null();
+        _log.Write("SCRIBE", ("version", new BareWord("v" + _options.Settings.Version)), ("room", _options.Room));
+        _store = StoreLoader.Open(_options.NoMessageDb, _options.MessageDb, _options.Settings.MaxLength, _log);
+        if (_options.ReadFile is { } readFile)
+        {
+            StoreLoader.ReadLogfile(_store, readFile, _options.ReadRotate, _log);
+        }
+
+        StoreLoader.LogBounds(_store, _log);
+        _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings), "scribe");
+        Connect();
+    }
+
+    protected override void PostStop()
+    {
+        _transport?.Close(final: true);
+        _store?.Dispose();
+        _log?.Dispose();
+    }
+
+    private void Connect()
+    {
+        var (id, fresh) = _connections.NewParticipant();
+        _uuid ??= fresh;
+        _transport = new InProcessTransport();
+        _scribe.Tell(new ScribeConnected(_transport));
+        _log!.Write("CONNECT", ("room", _options.Room), ("id", ScribeIds.Format(id)));
+        _connection = _connections.Open(new ConnectionIdentity(_options.Room, id, _uuid), new ScribeConnectionSink(_scribe));
+        Context.Watch(_connection);
+        _transport.Attach(_connection);
+    }
+
+    private void OnConnectionEnded()
+    {
+        bool final = _transport?.ClosedFinal == true;
+        _connection = null;
+        _scribe.Tell(new ScribeDisconnected(final));
+        _log!.Write("CLOSED", ("final", final));
+        if (final)
+        {
+            Context.Stop(Self);
+        }
+        else
+        {
+            Timers.StartSingleTimer("reconnect", Reconnect.Instance, _options.ReconnectDelay);
+        }
+    }
+
+    private sealed record Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+}
