@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Instant.Web;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Instant.Browser.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
+{
+    private InstantServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public Task A_late_joiner_receives_the_history_from_a_browser_peer() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "history", "alice");
+        await alice.PostAsync("old root");
+        var root = await alice.WaitForMessageAsync("old root");
+        await alice.Message("old root").Locator(":scope > .line > .content").ClickAsync();
+        await alice.PostAsync("old reply");
+        var reply = await alice.WaitForMessageAsync("old reply");
+        await alice.Input.PressAsync("Escape");
+        await alice.PostAsync("later root");
+
+        await using var carol = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "history", "carol");
+        await carol.WaitForMessageAsync("later root");
+        await carol.WaitForMessageAsync("old reply");
+        Assert.Equal(root, await carol.ShownParentAsync(reply));
+        // History is never flagged as new.
+        await Expect(carol.Page.Locator(".message.new")).ToHaveCountAsync(0);
+        await Expect(carol.Page.Locator("#log-spinner")).ToBeHiddenAsync();
+    });
+
+    [Fact]
+    public Task The_page_answers_log_queries_and_ranged_log_requests_like_the_original() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "answers", "alice");
+        var ids = new List<string>();
+        foreach (var text in new[] { "one", "two", "three", "four" })
+        {
+            await alice.PostAsync(text);
+            ids.Add(await alice.WaitForMessageAsync(text));
+        }
+
+        await using var peer = await RawPeer.ConnectAsync(_server.BaseUri, "answers", limit.Token);
+        await peer.BroadcastAsync(new JsonObject { ["type"] = "log-query" }, limit.Token);
+        var info = (await peer.ReceiveDataAsync("log-info", limit.Token))["data"]!;
+        Assert.Equal(ids[0], (string?)info["from"]);
+        Assert.Equal(ids[3], (string?)info["to"]);
+        Assert.Equal(4, (int)info["length"]!);
+
+        var aliceId = await alice.Page.EvaluateAsync<string>("() => window.InstantClient.state.id");
+        // Both ends inclusive; the key is echoed.
+        await peer.UnicastAsync(aliceId, new JsonObject { ["type"] = "log-request", ["from"] = ids[1], ["to"] = ids[2], ["key"] = "k" }, limit.Token);
+        var log = (await peer.ReceiveDataAsync("log", limit.Token))["data"]!;
+        Assert.Equal("k", (string?)log["key"]);
+        Assert.Equal([ids[1], ids[2]], log["data"]!.AsArray().Select(m => (string)m!["id"]!).ToArray());
+        Assert.Equal("alice", (string?)log["data"]![0]!["nick"]);
+        Assert.Equal("two", (string?)log["data"]![0]!["text"]);
+        Assert.NotNull(log["uuids"]![(string)log["data"]![0]!["from"]!]);
+
+        // Scribe's form: only `to` and `length` -> the newest `length` ending at `to`.
+        await peer.UnicastAsync(aliceId, new JsonObject { ["type"] = "log-request", ["to"] = ids[2], ["length"] = 2 }, limit.Token);
+        log = (await peer.ReceiveDataAsync("log", limit.Token))["data"]!;
+        Assert.Equal([ids[1], ids[2]], log["data"]!.AsArray().Select(m => (string)m!["id"]!).ToArray());
+
+        // A "before" request with nothing older returns just the boundary message.
+        await peer.UnicastAsync(aliceId, new JsonObject { ["type"] = "log-request", ["to"] = ids[0], ["key"] = "before" }, limit.Token);
+        log = (await peer.ReceiveDataAsync("log", limit.Token))["data"]!;
+        Assert.Single(log["data"]!.AsArray());
+    });
+
+    [Fact]
+    public Task Older_history_is_pulled_in_batches_from_a_peer_that_sends_little_at_a_time() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var peer = await RawPeer.ConnectAsync(_server.BaseUri, "batches", limit.Token);
+        var history = Enumerable.Range(1, 7)
+            .Select(i => RawPeer.Post($"00000000000000{i:X2}", i == 3 ? "0000000000000002" : null, "scribe", $"stored {i}", "0000000000000F00"))
+            .ToList();
+        var requests = new List<JsonObject>();
+
+        // A peer that, like a Scribe with --maxlen 3, answers every request with at most 3 posts.
+        var serve = Task.Run(async () =>
+        {
+            while (!limit.IsCancellationRequested)
+            {
+                var frame = await peer.ReceiveAsync(f => f["data"] is JsonObject d && (string?)d["type"] is "log-query" or "log-request", limit.Token);
+                var from = (string)frame["from"]!;
+                var data = frame["data"]!.AsObject();
+                if ((string?)data["type"] == "log-query")
+                {
+                    await peer.UnicastAsync(from, new JsonObject { ["type"] = "log-info", ["from"] = history[0]["id"]!.GetValue<string>(), ["to"] = history[^1]["id"]!.GetValue<string>(), ["length"] = history.Count }, limit.Token);
+                    continue;
+                }
+
+                lock (requests)
+                {
+                    requests.Add(data);
+                }
+
+                var to = (string?)data["to"];
+                var selected = history.Where(p => to is null || string.CompareOrdinal((string)p["id"]!, to) <= 0).TakeLast(3);
+                var reply = new JsonObject { ["type"] = "log", ["data"] = RawPeer.Array(selected), ["uuids"] = new JsonObject() };
+                foreach (var key in new[] { "from", "to", "key" })
+                {
+                    if (data[key] is not null)
+                    {
+                        reply[key] = data[key]!.DeepClone();
+                    }
+                }
+
+                await peer.UnicastAsync(from, reply, limit.Token);
+            }
+        });
+
+        await using var dave = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "batches", "dave");
+        foreach (var i in Enumerable.Range(1, 7))
+        {
+            await dave.WaitForMessageAsync($"stored {i}");
+        }
+
+        Assert.Equal("0000000000000002", await dave.ShownParentAsync("0000000000000003"));
+        lock (requests)
+        {
+            Assert.Equal("initial", (string?)requests[0]["key"]);
+            Assert.Contains(requests, r => (string?)r["key"] == "before" && (string?)r["to"] == "0000000000000005");
+        }
+
+        limit.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serve);
+    });
+
+    [Fact]
+    public Task Pages_reconnect_after_a_server_restart_keep_their_messages_and_pull_what_they_missed() => Bounded.RunAsync(async () =>
+    {
+        int port = _server.Port;
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "restart", "alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "restart", "bob");
+        await alice.PostAsync("before the restart");
+        await bob.WaitForMessageAsync("before the restart");
+
+        await _server.DisposeAsync();
+        await Expect(alice.Status).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(bob.Status).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        _server = await TestServer.StartAsync(port);
+
+        await alice.WaitConnectedAsync();
+        await bob.WaitConnectedAsync();
+        await alice.WaitForMessageAsync("before the restart");
+        await bob.PostAsync("after the restart");
+        await alice.WaitForMessageAsync("after the restart");
+        await Expect(alice.Page.Locator("#user-list .user-chip")).ToHaveCountAsync(2);
+
+        // Alice loses her connection alone; Bob posts before her reconnect (at least 0.5 s later).
+        await bob.Input.FillAsync("while alice was away");
+        await alice.Page.EvaluateAsync("() => window.InstantClient.state.ws.close()");
+        await bob.Input.PressAsync("Enter");
+        await bob.WaitForMessageAsync("while alice was away");
+        await alice.WaitConnectedAsync();
+        await alice.WaitForMessageAsync("while alice was away");
+        // It came from Bob's history ("after" pull), not live.
+        await Expect(alice.Message("while alice was away")).Not.ToHaveClassAsync(new Regex(@"\bnew\b"));
+    }, seconds: 150);
+}
