@@ -77,6 +77,19 @@ public sealed class RoomPage : IAsyncDisposable
         return (await message.GetAttributeAsync("data-id"))!;
     }
 
+    /// <summary>Clicks message <paramref name="parentId"/> until the bar replies to it (continue, nest, back out cycle), then posts.</summary>
+    public async Task<string> ReplyAsync(string parentId, string text)
+    {
+        for (int click = 0; click < 3 && await BarParentAsync() != parentId; click++)
+        {
+            await Page.Locator($"#message-{parentId} > .line > .nick").ClickAsync();
+        }
+
+        Xunit.Assert.Equal(parentId, await BarParentAsync());
+        await PostAsync(text);
+        return await WaitForMessageAsync(text);
+    }
+
     /// <summary>Id of the message the input bar replies to, or null at the top level.</summary>
     public Task<string?> BarParentAsync() => Page.EvaluateAsync<string?>("() => window.InstantClient.barParent()");
 
