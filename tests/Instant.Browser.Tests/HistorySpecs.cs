@@ -127,6 +127,7 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.Equal("0000000000000002", await dave.ShownParentAsync("0000000000000003"));
+        await Expect(dave.Page.Locator(".message.placeholder")).ToHaveCountAsync(0);
         lock (requests)
         {
             Assert.Equal("initial", (string?)requests[0]["key"]);

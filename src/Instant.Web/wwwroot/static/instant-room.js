@@ -85,6 +85,8 @@
     wantBefore: false,
     wantAfter: false,
     chosenPeers: new Set(),
+    pending: { before: false, after: false }, /* directions asked of a peer, not yet answered */
+    awaitingSince: 0,
     pms: [],
     focused: document.hasFocus()
   };
@@ -769,6 +771,9 @@
       state.lastPong = null;
       state.callbacks = {};
       state.logsLive = false;
+      state.pending = { before: false, after: false };
+      state.awaitingLogs = false;
+      state.chosenPeers.clear();
       finishPull();
       setStatus(state.everConnected ? 'broken' : 'connecting', state.everConnected ? 'disconnected' : 'connecting');
       if (was) uiMessage('Disconnected. Reconnecting\u2026');
@@ -810,7 +815,12 @@
         state.users.delete(data.id);
         renderUsers();
         if (state.chosenPeers.has(data.id)) {
+          /* the peer we asked went away: ask the room again for what it owed us */
           state.chosenPeers.delete(data.id);
+          if (state.pending.before || state.messages.size === 0) state.wantBefore = true;
+          if (state.pending.after) state.wantAfter = true;
+          state.pending = { before: false, after: false };
+          state.awaitingLogs = false;
           finishPull();
           startPull();
         }
@@ -997,18 +1007,25 @@
     var sent = false;
     if (ids.length === 0) {
       var peer = p.oldestPeer || p.newestPeer;
-      if (peer) { send('unicast', { type: 'log-request', key: 'initial' }, peer); state.chosenPeers.add(peer); sent = true; }
+      if (peer) {
+        send('unicast', { type: 'log-request', key: 'initial' }, peer);
+        state.chosenPeers.add(peer);
+        state.pending = { before: true, after: true };
+        sent = true;
+      }
       state.wantBefore = false;
     } else {
       if (state.wantBefore && p.oldestPeer && p.oldestFrom < ids[0]) {
         send('unicast', { type: 'log-request', to: ids[0], key: 'before' }, p.oldestPeer);
         state.chosenPeers.add(p.oldestPeer);
+        state.pending.before = true;
         sent = true;
       }
       state.wantBefore = false;
       if (state.wantAfter && p.newestPeer && p.newestTo > ids[ids.length - 1]) {
         send('unicast', { type: 'log-request', from: ids[ids.length - 1], key: 'after' }, p.newestPeer);
         state.chosenPeers.add(p.newestPeer);
+        state.pending.after = true;
         sent = true;
       } else {
         state.logsLive = true;
@@ -1016,10 +1033,13 @@
       state.wantAfter = false;
     }
     state.awaitingLogs = sent;
+    state.awaitingSince = Date.now();
     finishPull();
   }
 
   function requestOlder() {
+    /* a peer that never answers must not block loading for good */
+    if (state.awaitingLogs && Date.now() - state.awaitingSince > 15000) state.awaitingLogs = false;
     if (state.pull || state.awaitingLogs || !state.connected) return;
     state.wantBefore = true;
     startPull();
@@ -1039,8 +1059,10 @@
     added.sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; });
     keepScroll(function () { added.forEach(function (msg) { showMessage(msg, false); }); });
     if (data.key === 'initial' || data.key === 'before' || data.key === 'after') {
-      state.awaitingLogs = false;
-      spinner.hidden = !state.pull;
+      if (data.key !== 'after') state.pending.before = false;
+      if (data.key !== 'before') state.pending.after = false;
+      state.awaitingLogs = state.pending.before || state.pending.after;
+      spinner.hidden = !state.pull && !state.awaitingLogs;
       if (data.key === 'after' || data.key === 'initial') state.logsLive = true;
       /* keep filling: older history while the top is in view; newer until caught up
        * (the original meant to loop "after" too but never did) */

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Instant.Web;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Instant.Browser.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ConnectionSpecs(BrowserFixture browser) : IAsyncLifetime
+{
+    private InstantServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public Task The_page_pings_every_minute_promising_the_next_ping_on_the_server_clock() => Bounded.RunAsync(async () =>
+    {
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            // A fake clock lets a minute pass in an instant; the server's clock stays real.
+            await page.Clock.InstallAsync();
+            var sent = new List<JsonElement>();
+            var pongs = new List<long>();
+            page.WebSocket += (_, socket) =>
+            {
+                socket.FrameSent += (_, frame) =>
+                {
+                    lock (sent)
+                    {
+                        sent.Add(JsonDocument.Parse(frame.Text!).RootElement.Clone());
+                    }
+                };
+                socket.FrameReceived += (_, frame) =>
+                {
+                    var json = JsonDocument.Parse(frame.Text!).RootElement;
+                    if (json.GetProperty("type").GetString() == "pong")
+                    {
+                        lock (pongs)
+                        {
+                            pongs.Add(json.GetProperty("timestamp").GetInt64());
+                        }
+                    }
+                };
+            };
+            await page.GotoAsync(new Uri(_server.BaseUri, "/room/pings/").ToString());
+            await Expect(page.Locator("#connection-status")).ToHaveClassAsync(new Regex(@"\bconnected\b"));
+            // On identity: the client-level who and log-query, never a server-level who.
+            await AwaitCondition.IsTrueAsync(() => Count(sent, f => f.GetProperty("type").GetString() == "broadcast" && DataType(f) == "who") == 1, "one client-level who");
+            Assert.Equal(1, Count(sent, f => f.GetProperty("type").GetString() == "broadcast" && DataType(f) == "log-query"));
+            Assert.Equal(0, Count(sent, f => f.GetProperty("type").GetString() == "who"));
+
+            await page.Clock.RunForAsync(60_500);
+            await AwaitCondition.IsTrueAsync(() => Count(sent, f => f.GetProperty("type").GetString() == "ping") == 1, "the first ping");
+            var first = Last(sent, f => f.GetProperty("type").GetString() == "ping");
+            Assert.False(first.TryGetProperty("data", out _)); // no pong yet on this connection
+            await AwaitCondition.IsTrueAsync(() => { lock (pongs) { return pongs.Count == 1; } }, "the first pong");
+
+            await page.Clock.RunForAsync(60_000);
+            await AwaitCondition.IsTrueAsync(() => Count(sent, f => f.GetProperty("type").GetString() == "ping") == 2, "the second ping");
+            var second = Last(sent, f => f.GetProperty("type").GetString() == "ping");
+            long next = second.GetProperty("data").GetProperty("next").GetInt64();
+            long pongTime;
+            lock (pongs)
+            {
+                pongTime = pongs[0];
+            }
+
+            // next = local now + (server - local at the last pong) + 65 s: on the server's clock
+            // that is the pong time, plus the 60 s that passed locally, plus 65 s.
+            Assert.InRange(next - pongTime, 120_000, 130_000);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    });
+
+    [Fact]
+    public Task Unread_messages_count_in_the_title_and_favicon_while_the_window_is_away() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "unread", "alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "unread", "bob");
+        await Expect(alice.Page).ToHaveTitleAsync("&unread \u2014 Instant");
+        await alice.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+        await bob.PostAsync("one");
+        await Expect(alice.Page).ToHaveTitleAsync("&unread (1)");
+        await bob.PostAsync("two for @alice");
+        await Expect(alice.Page).ToHaveTitleAsync("&unread (2!!)");
+        await Expect(alice.Page.Locator("#favicon")).ToHaveAttributeAsync("href", new Regex("^data:image/png"));
+        await Expect(bob.Page).ToHaveTitleAsync("&unread \u2014 Instant");
+        await alice.Page.EvaluateAsync("() => window.dispatchEvent(new Event('focus'))");
+        await Expect(alice.Page).ToHaveTitleAsync("&unread \u2014 Instant");
+        await Expect(alice.Page.Locator("#favicon")).ToHaveAttributeAsync("href", "/static/instant-logo.png");
+    });
+
+    [Fact]
+    public Task Offline_pages_keep_the_draft_and_show_the_broken_status() => Bounded.RunAsync(async () =>
+    {
+        int port = _server.Port;
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "offline", "alice");
+        await alice.PostAsync("sent while online");
+        await _server.DisposeAsync();
+        await Expect(alice.Status).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(alice.Status).ToHaveAttributeAsync("title", "Connection status: disconnected");
+        await Expect(alice.Page.Locator("body")).ToHaveClassAsync(new Regex(@"\boffline\b"));
+        await alice.Input.FillAsync("draft while offline");
+        await alice.Input.PressAsync("Enter");
+        await Expect(alice.Input).ToHaveValueAsync("draft while offline");
+        _server = await TestServer.StartAsync(port);
+        await alice.WaitConnectedAsync();
+        await alice.Input.PressAsync("Enter");
+        await alice.WaitForMessageAsync("draft while offline");
+        await Expect(alice.Page.Locator(".message")).ToHaveCountAsync(2);
+    }, seconds: 150);
+
+    private static string? DataType(JsonElement frame)
+        => frame.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("type", out var t) ? t.GetString() : null;
+
+    private static int Count(List<JsonElement> frames, Func<JsonElement, bool> match)
+    {
+        lock (frames)
+        {
+            return frames.Count(match);
+        }
+    }
+
+    private static JsonElement Last(List<JsonElement> frames, Func<JsonElement, bool> match)
+    {
+        lock (frames)
+        {
+            return frames.Last(match);
+        }
+    }
+}
