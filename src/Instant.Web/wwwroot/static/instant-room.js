@@ -512,7 +512,7 @@
   function paintNickBox() {
     var value = nickBox.value;
     nickBox.style.backgroundColor = F.nickColor(value);
-    nickBox.style.width = Math.max(3, Array.from(value).length + 1) + 'ch';
+    nickBox.style.width = Math.max(5, Array.from(value).length + 1) + 'ch';
   }
 
   function commitNick() {
