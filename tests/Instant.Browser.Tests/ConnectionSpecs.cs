@@ -100,6 +100,28 @@ public sealed class ConnectionSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Unread_arrows_show_and_page_up_jumps_to_the_nearest_unread_message() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "arrows", "alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "arrows", "bob");
+        await Expect(alice.Page.Locator("#unread-up")).ToBeHiddenAsync();
+        await alice.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+        await bob.PostAsync("unread one");
+        var one = await bob.WaitForMessageAsync("unread one");
+        await bob.PostAsync("unread two for @alice");
+        var two = await alice.WaitForMessageAsync("unread two");
+        await Expect(alice.Page.Locator("#unread-up")).ToBeVisibleAsync();
+        await Expect(alice.Page.Locator("#unread-up")).ToHaveClassAsync(new Regex(@"\bping\b"));
+        await alice.Input.PressAsync("PageUp");
+        Assert.Equal(two, await alice.BarParentAsync());
+        await alice.Input.PressAsync("PageUp");
+        Assert.Equal(one, await alice.BarParentAsync());
+        await Expect(alice.Page.Locator(".message.unread")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#unread-up")).ToBeHiddenAsync();
+        await Expect(alice.Page.Locator("#unread-down")).ToBeHiddenAsync();
+    });
+
+    [Fact]
     public Task Offline_pages_keep_the_draft_and_show_the_broken_status() => Bounded.RunAsync(async () =>
     {
         int port = _server.Port;

@@ -1196,7 +1196,7 @@
     $('unread-up').addEventListener('click', function () { pageJump(-1); });
     $('unread-down').addEventListener('click', function () { pageJump(1); });
     $('room-name').addEventListener('click', barToTop);
-    $('user-count').addEventListener('click', function () { document.body.classList.toggle('users-collapsed'); });
+    $('user-count').addEventListener('click', function () { document.body.classList.toggle('users-toggled'); });
     $('sidebar-toggle').addEventListener('click', function () { document.body.classList.toggle('sidebar-hidden'); });
     $('settings-button').addEventListener('click', function (e) { $('settings').hidden = !$('settings').hidden; e.stopPropagation(); });
     $('setting-theme').addEventListener('change', function () { saveSetting('theme', this.value); applyTheme(); });
