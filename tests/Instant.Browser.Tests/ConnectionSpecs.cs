@@ -122,6 +122,39 @@ public sealed class ConnectionSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Desktop_notifications_follow_the_chosen_level_while_the_window_is_away() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "notify", null);
+        // Record notifications instead of showing them (headless Chromium has no notification UI).
+        await alice.Page.EvaluateAsync(@"() => {
+            window.shown = [];
+            window.Notification = class { constructor(title, options) { window.shown.push(title + '|' + options.body); } close() {} };
+            window.Notification.permission = 'granted';
+        }");
+        await alice.SetNickAsync("alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "notify", "bob");
+        await alice.Page.Locator("#settings-button").ClickAsync();
+        await Expect(alice.Page.Locator("#setting-notify")).ToHaveValueAsync("ping");
+        await alice.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+
+        await bob.PostAsync("just chatting");
+        await alice.WaitForMessageAsync("just chatting");
+        await bob.PostAsync("@alice are you there?");
+        await alice.WaitForMessageAsync("are you there?");
+        Assert.Equal(["&notify|[bob] @alice are you there?"], await alice.Page.EvaluateAsync<string[]>("() => window.shown"));
+
+        await alice.Page.Locator("#setting-notify").SelectOptionAsync("activity");
+        await bob.PostAsync("/me leaves");
+        await alice.WaitForMessageAsync("leaves");
+        Assert.Equal("&notify|* bob leaves", (await alice.Page.EvaluateAsync<string[]>("() => window.shown"))[^1]);
+
+        await alice.Page.Locator("#setting-notify").SelectOptionAsync("none");
+        await bob.PostAsync("@alice last call");
+        await alice.WaitForMessageAsync("last call");
+        Assert.Equal(2, (await alice.Page.EvaluateAsync<string[]>("() => window.shown")).Length);
+    });
+
+    [Fact]
     public Task Offline_pages_keep_the_draft_and_show_the_broken_status() => Bounded.RunAsync(async () =>
     {
         int port = _server.Port;

@@ -128,3 +128,13 @@ test('reconnect delays back off exponentially with jitter and a cap', () => {
   assert.equal(F.reconnectDelay(0, 0), 500);
   assert.equal(F.reconnectDelay(0, 0.999), 1499);
 });
+
+test('very long texts are shown verbatim without formatting', () => {
+  const long = 'x'.repeat(F.MAX_FORMATTED_LENGTH) + ' *not emphasised* <http://example.org>';
+  const tree = parse(long);
+  assert.equal(F.textOf(tree), long);
+  assert.equal(elements(tree).length, 1);
+  // just under the limit a long word followed by markup is still formatted
+  const edge = 'y'.repeat(5000) + ' *yes*';
+  assert.equal(ofClass(parse(edge), 'emph').length, 1);
+});

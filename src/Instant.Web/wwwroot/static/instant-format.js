@@ -172,7 +172,7 @@
     },
     { /* @mention, in the mentioned nick's colour */
       name: 'mention',
-      find: regexFinder('@' + MENTION_BODY, '', function (m, text) {
+      find: regexFinder('(?<!\\w)@' + MENTION_BODY, '', function (m, text) {
         if (isWordChar(text.charAt(m.index - 1))) return null;
         if (isWordChar(text.charAt(m.index + m[0].length))) return null;
         var nick = m[0].substring(1);
@@ -192,7 +192,7 @@
     },
     { /* *emphasis*, **more**, and the one-sided *start ... end* forms */
       name: 'emph',
-      find: regexFinder('(\\*+)([^*\\s-]+)(\\*+)?|([^*\\s-]+)(\\*+)', '', function (m, text) {
+      find: regexFinder('(?<!\\w)(?:(\\*+)([^*\\s-]+)(\\*+)?|([^*\\s-]+)(\\*+))', '', function (m, text) {
         if (isWordChar(text.charAt(m.index - 1))) return null;
         if (isWordChar(text.charAt(m.index + m[0].length))) return null;
         var tokens = [];
@@ -352,10 +352,16 @@
     else kids.push(text);
   }
 
+  /* Longer texts are shown unformatted: some matchers scan a word once per start position,
+   * and a multi-megabyte message must not freeze every page in the room. */
+  var MAX_FORMATTED_LENGTH = 10000;
+
   /** The element tree for a message text. ctx.room is the current room's name (links
    *  to its own messages open in place). */
   function parse(text, ctx) {
-    var tokens = tokenize(String(text), ctx || {});
+    text = String(text);
+    if (text.length > MAX_FORMATTED_LENGTH) return { tag: 'span', cls: 'message-text unformatted', children: [text] };
+    var tokens = tokenize(text, ctx || {});
     pairMarkers(tokens);
     return build(tokens);
   }
@@ -424,7 +430,7 @@
     normalizeNick: normalizeNick, rawHue: rawHue, hue: hue,
     nickColor: nickColor, mentionColor: mentionColor, emoteColor: emoteColor,
     mentionText: mentionText, mentionedNicks: mentionedNicks, mentions: mentions, isEmote: isEmote,
-    linkTarget: linkTarget, parse: parse, textOf: textOf,
+    linkTarget: linkTarget, parse: parse, textOf: textOf, MAX_FORMATTED_LENGTH: MAX_FORMATTED_LENGTH,
     shortTime: shortTime, fullTime: fullTime, completeNick: completeNick, commonPrefix: commonPrefix,
     reconnectDelay: reconnectDelay
   };

@@ -269,7 +269,15 @@
     updateArrows();
   }
 
+  /* Coalesced to one layout pass per frame: a burst of messages must not re-measure per message. */
+  var arrowsPending = false;
   function updateArrows() {
+    if (arrowsPending) return;
+    arrowsPending = true;
+    requestAnimationFrame(function () { arrowsPending = false; paintArrows(); });
+  }
+
+  function paintArrows() {
     var up = $('unread-up'), down = $('unread-down');
     var barTop = inputBar.getBoundingClientRect().top;
     var above = 0, below = 0, pingAbove = false, pingBelow = false;
@@ -559,6 +567,9 @@
         var chip = el('button', 'nick user-chip', u.nick);
         chip.type = 'button';
         chip.style.backgroundColor = F.nickColor(u.nick);
+        /* idle people fade to half opacity over ten minutes */
+        var idle = Math.min(1, Math.max(0, (Date.now() - (u.active || 0)) / 600000));
+        chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle / 2).toFixed(2) + ')';
         chip.setAttribute('data-id', u.id);
         chip.title = u.nick + ' (' + u.id + ')';
         chip.addEventListener('click', function (e) { openUserMenu(u.id, chip); e.stopPropagation(); });
@@ -916,6 +927,8 @@
         break;
     }
   }
+
+  setInterval(renderUsers, 30000);
 
   /* ---- Keepalive --------------------------------------------------------------------- */
 
