@@ -525,7 +525,8 @@
 
   function commitNick() {
     var value = nickBox.value;
-    if (value === state.nick) return;
+    /* leaving an empty box without ever having had a nick announces nothing */
+    if (value === state.nick || (state.nick === null && value === '')) return;
     state.nick = value;
     saveSetting('nickname', value);
     if (state.connected && state.identity) send('broadcast', { type: 'nick', nick: value, uuid: state.uuid });
