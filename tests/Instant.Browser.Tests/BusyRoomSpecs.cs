@@ -35,7 +35,7 @@ public sealed class BusyRoomSpecs(BrowserFixture browser) : IAsyncLifetime
         await sam.ReplyAsync(morning, "/me waves from the server room");
 
         await bob.Input.PressAsync("Escape");
-        await bob.PostAsync("Deploy notes are up: <https://example.org/deploy/notes>");
+        await bob.PostAsync("Deploy notes are up, @alice: <https://example.org/deploy/notes>");
         var deploy = await bob.WaitForMessageAsync("Deploy notes");
         var samQ = await sam.ReplyAsync(deploy, "Did the config change too? Here's what I run:\n```\ninstant -h 127.0.0.1 -r ./webroot 8080\n```");
         var bobA = await bob.ReplyAsync(samQ, "> Did the config change too?\nNo, only the client. ***Nothing*** to do on your side.");
@@ -59,6 +59,7 @@ public sealed class BusyRoomSpecs(BrowserFixture browser) : IAsyncLifetime
             await Expect(page.Page.Locator($"#message-{morning} > .replies > .message > .replies > .message > .replies > .message")).ToHaveCountAsync(1);
         }
 
+        await Expect(alice.Message("Deploy notes")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bping\b"));
         await Expect(eleni.Message("nice, that's quicker")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bping\b"));
         await Expect(alice.Message("waves from the server room")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bemote\b"));
         Assert.Equal(1, await alice.Message("Here's what I run").Locator("code.mono-block").CountAsync());

@@ -37,6 +37,32 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task A_permalink_opens_the_room_at_that_message_once_history_has_arrived() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "permalink", "alice");
+        await alice.PostAsync("the target");
+        var target = await alice.WaitForMessageAsync("the target");
+        await alice.PostAsync("something after it");
+        var href = await alice.Message("the target").Locator(":scope > .line > .time").GetAttributeAsync("href");
+        Assert.Equal("#message-" + target, href);
+
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(_server.BaseUri, "/room/permalink/" + href).ToString());
+            await Expect(page.Locator($"#message-{target}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bhighlight\b"));
+            Assert.Equal(target, await page.EvaluateAsync<string?>("() => window.InstantClient.barParent()"));
+            await page.Locator("#message-input").PressAsync("Escape");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/room/permalink/$"));
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    });
+
+    [Fact]
     public Task The_page_answers_log_queries_and_ranged_log_requests_like_the_original() => Bounded.RunAsync(async () =>
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -64,6 +64,9 @@ public sealed class ThreadSpecs(BrowserFixture browser) : IAsyncLifetime
         // Live messages from others are flagged new; own ones are not.
         await Expect(alice.Message("reply from bob")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bnew\b"));
         await Expect(bob.Message("reply from bob")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bmine\b"));
+        // version.js and identity agree, so no "outdated" notice; the splash is gone.
+        await Expect(alice.Page.Locator("#update-notice")).ToBeHiddenAsync();
+        await Expect(alice.Page.Locator("#splash")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bgone\b"));
         Assert.Empty(alice.ConsoleErrors.Concat(bob.ConsoleErrors).Concat(carol.ConsoleErrors));
     });
 }
