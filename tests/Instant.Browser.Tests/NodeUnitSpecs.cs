@@ -9,11 +9,36 @@ namespace Instant.Browser.Tests;
 /// </summary>
 public sealed class NodeUnitSpecs
 {
+    /// <summary>
+    /// `node` from PATH, else the node that ships inside Playwright's driver in our output
+    /// folder, so a machine with only the .NET SDK still runs these tests.
+    /// </summary>
+    private static string NodeExecutable()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, "node");
+            if (dir.Length > 0 && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        var bundled = Path.Combine(AppContext.BaseDirectory, ".playwright", "node", rid, "node");
+        if (!File.Exists(bundled))
+        {
+            bundled = Path.Combine(AppContext.BaseDirectory, ".playwright", "node", "linux-x64", "node");
+        }
+
+        return File.Exists(bundled) ? bundled : throw new InvalidOperationException("no node on PATH and none bundled with Playwright");
+    }
+
     [Fact]
     public async Task Formatter_and_hue_unit_tests_pass_under_node()
     {
         var tests = Path.Combine(TestServer.RepositoryRoot, "tests", "Instant.Browser.Tests", "js");
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(NodeExecutable())
         {
             WorkingDirectory = TestServer.RepositoryRoot,
             RedirectStandardOutput = true,
