@@ -185,11 +185,24 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
         await alice.WaitForMessageAsync("after the restart");
         await Expect(alice.Page.Locator("#user-list .user-chip")).ToHaveCountAsync(2);
 
-        // Alice loses her connection alone; Bob posts before her reconnect (at least 0.5 s later).
-        await bob.Input.FillAsync("while alice was away");
+        // Alice loses her connection alone and cannot get back in until Bob has posted.
+        bool blocked = true;
+        await alice.Page.RouteWebSocketAsync("**/ws", route =>
+        {
+            if (Volatile.Read(ref blocked))
+            {
+                _ = route.CloseAsync();
+            }
+            else
+            {
+                route.ConnectToServer();
+            }
+        });
         await alice.Page.EvaluateAsync("() => window.InstantClient.state.ws.close()");
-        await bob.Input.PressAsync("Enter");
+        await Expect(alice.Status).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await bob.PostAsync("while alice was away");
         await bob.WaitForMessageAsync("while alice was away");
+        Volatile.Write(ref blocked, false);
         await alice.WaitConnectedAsync();
         await alice.WaitForMessageAsync("while alice was away");
         // It came from Bob's history ("after" pull), not live.
