@@ -113,38 +113,7 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
         var requests = new List<JsonObject>();
 
         // A peer that, like a Scribe with --maxlen 3, answers every request with at most 3 posts.
-        var serve = Task.Run(async () =>
-        {
-            while (!limit.IsCancellationRequested)
-            {
-                var frame = await peer.ReceiveAsync(f => f["data"] is JsonObject d && (string?)d["type"] is "log-query" or "log-request", limit.Token);
-                var from = (string)frame["from"]!;
-                var data = frame["data"]!.AsObject();
-                if ((string?)data["type"] == "log-query")
-                {
-                    await peer.UnicastAsync(from, new JsonObject { ["type"] = "log-info", ["from"] = history[0]["id"]!.GetValue<string>(), ["to"] = history[^1]["id"]!.GetValue<string>(), ["length"] = history.Count }, limit.Token);
-                    continue;
-                }
-
-                lock (requests)
-                {
-                    requests.Add(data);
-                }
-
-                var to = (string?)data["to"];
-                var selected = history.Where(p => to is null || string.CompareOrdinal((string)p["id"]!, to) <= 0).TakeLast(3);
-                var reply = new JsonObject { ["type"] = "log", ["data"] = RawPeer.Array(selected), ["uuids"] = new JsonObject() };
-                foreach (var key in new[] { "from", "to", "key" })
-                {
-                    if (data[key] is not null)
-                    {
-                        reply[key] = data[key]!.DeepClone();
-                    }
-                }
-
-                await peer.UnicastAsync(from, reply, limit.Token);
-            }
-        });
+        var serve = peer.ServeHistoryAsync(history, 3, requests, limit.Token);
 
         await using var dave = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "batches", "dave");
         foreach (var i in Enumerable.Range(1, 7))
@@ -160,6 +129,39 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
             Assert.Contains(requests, r => (string?)r["key"] == "before" && (string?)r["to"] == "0000000000000005");
         }
 
+        limit.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serve);
+    });
+
+    [Fact]
+    public Task Scrolling_to_the_top_loads_older_history() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var peer = await RawPeer.ConnectAsync(_server.BaseUri, "scrolling", limit.Token);
+        var history = Enumerable.Range(1, 90)
+            .Select(i => RawPeer.Post($"00000000000001{i:X2}", null, "scribe", $"archived {i}", "0000000000000F00"))
+            .ToList();
+        var requests = new List<JsonObject>();
+        var serve = peer.ServeHistoryAsync(history, 30, requests, limit.Token);
+
+        await using var erin = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "scrolling", "erin");
+        await erin.WaitForMessageAsync("archived 90");
+        await erin.WaitForMessageAsync("archived 61");
+        // The newest 30 fill more than the pane, so nothing older is asked for yet.
+        await Expect(erin.Page.Locator(".message")).ToHaveCountAsync(30);
+        Assert.True(await erin.Page.EvaluateAsync<bool>("() => { const p = document.getElementById('messages'); return p.scrollHeight > p.clientHeight && p.scrollTop > 0; }"));
+
+        await erin.Page.EvaluateAsync("() => { document.getElementById('messages').scrollTop = 0; }");
+        // Both ends are inclusive: the batch ending at the oldest known post brings 29 new ones.
+        await erin.WaitForMessageAsync("archived 32");
+        await Expect(erin.Page.Locator(".message")).ToHaveCountAsync(59);
+        lock (requests)
+        {
+            Assert.Contains(requests, r => (string?)r["key"] == "before" && (string?)r["to"] == "000000000000013D");
+        }
+
+        // The view stays where the reader was instead of jumping to the top of the new batch.
+        Assert.True(await erin.Page.EvaluateAsync<bool>("() => document.getElementById('messages').scrollTop > 0"));
         limit.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serve);
     });

@@ -80,6 +80,48 @@ public sealed class RawPeer : IAsyncDisposable
         _socket.Dispose();
     }
 
+    /// <summary>
+    /// Acts as a history holder: answers log-query with log-info and every log-request with at
+    /// most <paramref name="maxLength"/> posts ending at its `to` (as Scribe with --maxlen does),
+    /// recording the requests. Runs until cancelled.
+    /// </summary>
+    public async Task ServeHistoryAsync(IReadOnlyList<JsonObject> history, int maxLength, List<JsonObject> requests, CancellationToken cancellation)
+    {
+        await Task.Yield();
+        while (true)
+        {
+            var frame = await ReceiveAsync(f => f["data"] is JsonObject d && (string?)d["type"] is "log-query" or "log-request", cancellation);
+            var from = (string)frame["from"]!;
+            var data = frame["data"]!.AsObject();
+            if ((string?)data["type"] == "log-query")
+            {
+                await UnicastAsync(from, new JsonObject
+                {
+                    ["type"] = "log-info", ["from"] = (string)history[0]["id"]!, ["to"] = (string)history[^1]["id"]!, ["length"] = history.Count,
+                }, cancellation);
+                continue;
+            }
+
+            lock (requests)
+            {
+                requests.Add(data);
+            }
+
+            var to = (string?)data["to"];
+            var selected = history.Where(p => to is null || string.CompareOrdinal((string)p["id"]!, to) <= 0).TakeLast(maxLength);
+            var reply = new JsonObject { ["type"] = "log", ["data"] = Array(selected), ["uuids"] = new JsonObject() };
+            foreach (var key in new[] { "from", "to", "key" })
+            {
+                if (data[key] is not null)
+                {
+                    reply[key] = data[key]!.DeepClone();
+                }
+            }
+
+            await UnicastAsync(from, reply, cancellation);
+        }
+    }
+
     public static JsonObject Post(string id, string? parent, string nick, string text, string from) => new()
     {
         ["id"] = id, ["parent"] = parent, ["timestamp"] = 1_700_000_000_000L, ["from"] = from, ["nick"] = nick, ["text"] = text,
