@@ -55,6 +55,10 @@ public sealed class ConnectionActor : UntypedActor
             case ClientFrame frame:
                 Handle(frame);
                 break;
+            case FrameRejected rejected when !_rateLimit.TryTake(_services.Time):
+                // Garbage counts against the rate like anything else a client sends.
+                SendError(default, ProtocolError.RateLimited, null);
+                break;
             case FrameRejected rejected:
                 SendError(default, rejected.Error, rejected.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null);
                 break;

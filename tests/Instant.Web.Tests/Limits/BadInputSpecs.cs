@@ -71,11 +71,9 @@ public sealed class BadInputSpecs
     public Task Invalid_UTF8_in_a_text_frame_closes_with_1007_and_the_room_sees_left()
         => InvalidUtf8ClosesWith1007(ClientPath.Lean);
 
-    // Known bug of the fallback path: ASP.NET Core's WebSocket checks UTF-8 itself before our
-    // code sees the message; it queues a 1007 close frame and then aborts the socket at once
-    // (state Aborted), and the reset often overtakes the close frame (seen in 1 of 7 up to 3
-    // of 5 runs). What must hold regardless (closed, room sees left) is checked below.
-    [Fact(Skip = "known bug: the HTTP-pipeline WebSocket path sometimes resets the connection before its 1007 close frame arrives")]
+    // The pipeline path once used ASP.NET Core's WebSocket, which reset the connection right
+    // after queuing its 1007; both paths now share our framing, and this holds on both.
+    [Fact]
     public Task Invalid_UTF8_in_a_text_frame_closes_with_1007_through_the_pipeline()
         => InvalidUtf8ClosesWith1007(ClientPath.Pipeline);
 
