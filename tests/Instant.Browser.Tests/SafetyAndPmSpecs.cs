@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using Instant.Web;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Instant.Browser.Tests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
+{
+    private InstantServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public Task Markup_in_messages_stays_text_and_never_runs() => Bounded.RunAsync(async () =>
+    {
+        await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "safety", "<b>mallory</b>");
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "safety", "victim");
+        const string attack = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> <javascript:window.pwned=3> *ok*";
+        await mallory.PostAsync(attack);
+        await victim.WaitForMessageAsync("*ok*");
+        var content = victim.Message("*ok*").Locator(":scope > .line > .content");
+        Assert.Equal(attack, await content.TextContentAsync());
+        Assert.Equal(0, await content.Locator("script, img, a").CountAsync());
+        Assert.Equal(1, await content.Locator(".emph").CountAsync());
+        await Expect(victim.Message("*ok*").Locator(":scope > .line > .nick")).ToHaveTextAsync("<b>mallory</b>");
+        Assert.Equal(0, await victim.Page.Locator("#user-list b").CountAsync());
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+        Assert.Null(await mallory.Page.EvaluateAsync<int?>("() => window.pwned"));
+
+        // Links work, but never for javascript:.
+        await mallory.PostAsync("see <example.org/page> and <javascript:alert(1)>");
+        await victim.WaitForMessageAsync("see ");
+        var links = victim.Message("see ").Locator(":scope > .line > .content a");
+        await Expect(links).ToHaveCountAsync(1);
+        await Expect(links).ToHaveAttributeAsync("href", "http://example.org/page");
+    });
+
+    [Fact]
+    public Task A_private_message_reaches_only_its_recipient_and_can_be_answered() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "private", "alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "private", "bob");
+        await using var eve = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "private", "eve");
+
+        await alice.Page.Locator("#user-list .user-chip", new() { HasTextString = "bob" }).ClickAsync();
+        await alice.Page.Locator("#user-menu .pm-button").ClickAsync();
+        var editor = alice.Page.Locator(".pm-editor");
+        await editor.Locator(".pm-subject").FillAsync("plans");
+        await editor.Locator(".pm-body").FillAsync("meet at *noon*");
+        await editor.Locator(".pm-send").ClickAsync();
+        await Expect(editor.Locator(".pm-status")).ToHaveTextAsync(new Regex("^Sent as [0-9A-F]{16} at "));
+
+        var viewer = bob.Page.Locator(".pm-viewer");
+        await Expect(viewer).ToHaveCountAsync(1);
+        await Expect(viewer.Locator(".pm-text")).ToHaveTextAsync("meet at *noon*");
+        await Expect(viewer.Locator(".pm-subject-line")).ToHaveTextAsync("Subject: plans");
+        await Expect(bob.Page).ToHaveTitleAsync("&private (1!!!)");
+
+        await viewer.Locator(".pm-reply").ClickAsync();
+        await Expect(bob.Page).ToHaveTitleAsync("&private \u2014 Instant");
+        var reply = bob.Page.Locator(".pm-editor");
+        await Expect(reply.Locator(".pm-subject")).ToHaveValueAsync("Re: plans");
+        await reply.Locator(".pm-body").FillAsync("ok");
+        await reply.Locator(".pm-body").PressAsync("Control+Enter");
+        await Expect(alice.Page.Locator(".pm-viewer .pm-text")).ToHaveTextAsync("ok");
+
+        // Nothing of it reached the room or the third person.
+        Assert.Equal(0, await eve.Page.Locator(".pm-viewer").CountAsync());
+        Assert.Equal(0, await eve.Page.Locator(".message").CountAsync());
+    });
+
+    [Fact]
+    public Task Landing_and_about_pages_are_served_and_link_into_a_room() => Bounded.RunAsync(async () =>
+    {
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(_server.BaseUri.ToString());
+            await Expect(page.Locator("a.big-logo")).ToHaveAttributeAsync("href", "/room/welcome/");
+            await page.Locator("#room").FillAsync("&lounge");
+            await page.Locator("#room").PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex("/room/lounge/$"));
+            await Expect(page.Locator("#connection-status")).ToHaveClassAsync(new Regex(@"\bconnected\b"));
+            await Expect(page).ToHaveTitleAsync("&lounge \u2014 Instant");
+            await page.GotoAsync(new Uri(_server.BaseUri, "/about.html").ToString());
+            await Expect(page.Locator("h1")).ToHaveTextAsync("About Instant");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    });
+}
