@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Scribe.Actors.Hosting;
 
 namespace Instant.Web;
 
@@ -84,6 +85,16 @@ public sealed class InstantServer : IAsyncDisposable
         };
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
+        EmbeddedScribeConfiguration scribes;
+        try
+        {
+            scribes = EmbeddedScribeConfiguration.From(config.Get);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
+
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
         var uuids = new UuidFactory();
@@ -141,6 +152,7 @@ public sealed class InstantServer : IAsyncDisposable
                 loggers.AddLoggerFactory();
             });
             akka.AddInstantRooms();
+            akka.AddEmbeddedScribes(scribes);
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
         builder.Services.AddSingleton(socketLimits);

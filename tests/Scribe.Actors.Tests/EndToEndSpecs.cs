@@ -58,6 +58,54 @@ public sealed class EndToEndSpecs : IAsyncLifetime
     private static int CountTag(string path, string tag) => ReadLines(path).Count(l => l.Contains("] " + tag + " ", StringComparison.Ordinal) || l.EndsWith("] " + tag, StringComparison.Ordinal));
 
     [Fact]
+    public async Task A_scribe_embedded_in_the_server_serves_history_to_a_late_joining_client()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string directory = _dir.File("embedded");
+        await using var server = await Instant.Web.InstantServer.StartAsync(
+            ["-h", "127.0.0.1", "0", "--http-log", _dir.File("http.log"), "--debug-log", _dir.File("debug.log"),
+             "-o", "instant.scribe.rooms=kept", "-o", $"instant.scribe.directory={directory}"],
+            cts.Token);
+        var room = new Uri($"ws://127.0.0.1:{server.Port}/room/kept/ws");
+        await using var alice = await RoomClient.ConnectAsync(room, cts.Token);
+        for (int i = 0; i < 5; i++)
+        {
+            await alice.BroadcastAsync(new { type = "post", nick = "alice", text = $"kept {i}", parent = (string?)null }, cts.Token);
+        }
+
+        await Eventually(() => CountStoredPosts(Path.Combine(directory, "kept.sqlite")) == 5, cts.Token, "5 posts in the embedded Scribe's database");
+        await using var bob = await RoomClient.ConnectAsync(room, cts.Token);
+        await bob.BroadcastAsync(new { type = "log-query" }, cts.Token);
+        var info = await bob.ReceiveAsync(f => RoomClient.IsData(f, "log-info") && (string?)f["type"] == "unicast", cts.Token);
+        await bob.UnicastAsync((string)info["from"]!, new { type = "log-request", to = (string?)info["data"]!["to"] }, cts.Token);
+        var logFrame = await bob.ReceiveAsync(f => RoomClient.IsData(f, "log"), cts.Token);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"kept {i}"), logFrame["data"]!["data"]!.AsArray().Select(p => (string?)p!["text"]));
+        Assert.Equal(alice.Id, (string?)logFrame["data"]!["data"]![0]!["from"]);
+    }
+
+    private static int CountStoredPosts(string database)
+    {
+        if (!File.Exists(database))
+        {
+            return 0;
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM logs";
+        try
+        {
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the file is there a moment before its tables
+        }
+    }
+
+    [Fact]
     public async Task A_standalone_scribe_serves_history_to_a_late_joining_client()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

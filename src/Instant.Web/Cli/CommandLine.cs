@@ -59,6 +59,12 @@ public static class CommandLine
           instant.ws.keepAlive            TCP keep-alive probe interval for WebSockets, s;
                                           0 = off (30)
           instant.rooms.idleTimeout       how long an empty room is kept, s (60)
+          instant.scribe.rooms            rooms that get a Scribe inside the server (, or space
+                                          separated; none by default)
+          instant.scribe.directory        where those keep ROOM.sqlite (scribe)
+          instant.scribe.maxlen           most posts in one log reply (no limit)
+          instant.scribe.nick             their nick (Scribe)
+          instant.scribe.logfiles         also write ROOM.log logfiles (true/false; false)
         """;
 
     private static readonly Dictionary<string, string> Aliases = new()
