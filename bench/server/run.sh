@@ -55,8 +55,8 @@ for t in "${targets[@]}"; do
     room10)    args=(chat -c 10 --posts 20000 --in-flight 16) ;;
     open100)   args=(chat -c 100 --rate 100 --duration 20) ;;
     open1000)  args=(chat -c 1000 --rate 20 --duration 20) ;;
-    idle15000) args=(idle -c 15000 --rooms 150 --duration 5 --connect-concurrency 512) ;;
-    join5000)  args=(join-storm -c 5000 --connect-concurrency 512) ;;
+    idle15000) args=(idle -c 15000 --rooms 150 --duration 5 --connect-timeout 300) ;;
+    join5000)  args=(join-storm -c 5000 --connect-timeout 300) ;;
     *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
   esac
   port=$(free_port)
@@ -77,7 +77,7 @@ try:
 except Exception as e:
     print(f"{label} {target}: no result ({e}), exit {status}"); sys.exit()
 d, c = r["deliveryMs"], r["connectMs"]
-parts = [f"{label} {target}:"]
+parts = []
 if r["delivered"]:
     parts.append(f"{r['deliveriesPerSecond']:.0f} deliveries/s, p50 {d['p50']} ms, p99 {d['p99']} ms, lost {r['lost']}")
 parts.append(f"{r['connected']} connected in {r['connectPhaseSeconds']} s ({r['connectsPerSecond']}/s), connect p99 {c['p99']} ms")
@@ -87,7 +87,7 @@ if r.get("serverCpuSeconds") is not None:
     parts.append(f"server CPU {r['serverCpuSeconds']} s")
 if r.get("fatal"): parts.append("STOPPED: " + r["fatal"])
 if r["errors"]: parts.append("errors: " + "; ".join(f"{k}: {v}" for k, v in r["errors"].items()))
-print(", ".join(parts) + f" (exit {status})")
+print(f"{label} {target}: " + ", ".join(parts) + f" (exit {status})")
 PY
 )
   echo "$line" | tee -a "$out/$label.txt"

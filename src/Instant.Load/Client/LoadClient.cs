@@ -209,7 +209,9 @@ internal sealed class LoadClient
         Interlocked.Increment(ref M.Delivered);
         Interlocked.Increment(ref _ctx.DeliveredPerRoom[RoomIndex]);
         var last = _lastSeqBySender ??= new Dictionary<long, long>();
-        last.TryGetValue(f.MarkSender, out long prev);
+        // The first post seen from a sender sets the baseline (a client may join mid-stream);
+        // a missing first post still shows as lost in the totals.
+        if (!last.TryGetValue(f.MarkSender, out long prev)) prev = f.MarkSeq - 1;
         if (f.MarkSeq <= prev) Interlocked.Increment(ref M.Duplicates);
         else
         {

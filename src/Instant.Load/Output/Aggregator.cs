@@ -177,7 +177,7 @@ internal sealed class Aggregator(LoadOptions options, int workers)
                 ServerRssStartMb = rssValues.Count > 0 ? Math.Round(rssValues[0], 1) : null,
                 ServerRssPeakMb = rssValues.Count > 0 ? Math.Round(rssValues.Max(), 1) : null,
                 ServerRssEndMb = rssValues.Count > 0 ? Math.Round(rssValues[^1], 1) : null,
-                ServerRssPerConnectionKb = rssValues.Count > 1 && total.Connected > 0 ? Math.Round((rssValues.Max() - rssValues[0]) * 1024 / total.Connected, 1) : null,
+                ServerRssPerConnectionKb = rssValues.Count > 1 && total.Connected > 0 && options.Scenario is ScenarioKind.Idle or ScenarioKind.JoinStorm ? Math.Round((rssValues.Max() - rssValues[0]) * 1024 / total.Connected, 1) : null,
                 ServerCpuSeconds = _samples.Count > 1 && _samples[^1].Server != null && _samples[0].Server != null
                     ? Math.Round(_samples[^1].Server!.Value.CpuSeconds - _samples[0].Server!.Value.CpuSeconds, 2) : null,
                 LoadCpuSeconds = _samples.Count > 0 ? Math.Round(_samples[^1].LoadCpu, 2) : 0,

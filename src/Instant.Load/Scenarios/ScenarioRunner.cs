@@ -214,12 +214,14 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         long sent = 0;
         if (senders.Count > 0 && rate > 0)
         {
+            // Exactly rate x seconds posts, each due at its slot in the schedule; a late timer tick
+            // sends what has fallen due at once rather than dropping it.
+            long total = (long)Math.Round(rate * seconds);
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
-            while (true)
+            while (sent < total)
             {
                 double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                if (elapsed >= seconds) break;
-                long due = (long)(elapsed * rate) + 1;
+                long due = Math.Min(total, (long)(elapsed * rate) + 1);
                 while (sent < due)
                 {
                     _ = senders[(int)(sent % senders.Count)].SendPostAsync(_o.ReplyRatio);
@@ -245,9 +247,10 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         int k = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
         using var slots = new SemaphoreSlim(_o.ConnectConcurrency);
-        while (Stopwatch.GetElapsedTime(start).TotalSeconds < _o.DurationSeconds)
+        long total = (long)Math.Round(rate * _o.DurationSeconds);
+        while (k < total)
         {
-            long due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1;
+            long due = Math.Min(total, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate) + 1);
             while (k < due)
             {
                 var c = NewClient(k * W + Me, ClientRole.Receiver);
