@@ -165,6 +165,8 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         int self = Environment.ProcessId;
+        // A worker's CPU time is only readable while it runs: keep its last reading.
+        var workerCpu = new Dictionary<int, double>();
         void Take()
         {
             double load = ProcessSampler.Read(self)?.CpuSeconds ?? 0;
@@ -172,10 +174,14 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
             {
                 foreach (var c in children)
                 {
-                    try { load += ProcessSampler.Read(c.Id)?.CpuSeconds ?? 0; }
+                    try
+                    {
+                        if (ProcessSampler.Read(c.Id) is { } reading) workerCpu[c.Id] = reading.CpuSeconds;
+                    }
                     catch (InvalidOperationException) { }
                 }
             }
+            load += workerCpu.Values.Sum();
             agg.Sample(Stopwatch.GetElapsedTime(t0).TotalSeconds, options.ServerPid is int pid ? ProcessSampler.Read(pid) : null, load);
             onTick?.Invoke(agg);
         }
