@@ -55,6 +55,13 @@ public sealed class ProcessSpecs(ServerFixture server) : IClassFixture<ServerFix
             Assert.True(File.ReadAllLines(Path.Combine(dir, "timeline.csv")).Length > 1);
             Assert.Contains("delivery,", await File.ReadAllTextAsync(Path.Combine(dir, "latency.csv")));
             Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(dir, "report.html")));
+            // Plots over time need at least two seconds of timeline; the percentile plot is always there.
+            Assert.True(File.Exists(Path.Combine(dir, "latency-percentiles.png")));
+            foreach (var png in Directory.GetFiles(dir, "*.png").Select(Path.GetFileName))
+            {
+                var bytes = await File.ReadAllBytesAsync(Path.Combine(dir, png!));
+                Assert.True(bytes.Length > 1000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G', png + " is a PNG");
+            }
             Assert.Contains("deliveries/s", stdout);
         }
         finally

@@ -68,8 +68,8 @@ internal static class CommandLine
 
         Measurement and output:
           --server-pid PID         sample the server process's CPU and resident memory from /proc
-          -o, --out DIR            write summary.json, timeline.csv, latency.csv and report.html here
-                                   (default: results/SCENARIO-YYYYMMDD-HHMMSS)
+          -o, --out DIR            write summary.json, timeline.csv, latency.csv, report.html and PNG
+                                   plots here (default: results/SCENARIO-YYYYMMDD-HHMMSS)
           --label TEXT             a name for this run in the reports
           --plain                  plain progress lines instead of the live display (automatic when
                                    stdout is not a terminal)

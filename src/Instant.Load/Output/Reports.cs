@@ -35,6 +35,7 @@ internal static class Reports
             foreach (var p in points) lat.Append(CultureInfo.InvariantCulture, $"{metric},{F(p[0])},{F(p[1])}\n");
         File.WriteAllText(Path.Combine(dir, "latency.csv"), lat.ToString());
         File.WriteAllText(Path.Combine(dir, "report.html"), HtmlReport.Render(r));
+        if (PngCharts.TryWrite(r, dir) is string why) Console.Error.WriteLine("instant-load: " + why);
     }
 
     public static IEnumerable<(string Name, string Value)> SummaryRows(RunResult r)
