@@ -141,7 +141,13 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         var mine = MyIndexes(0, _o.Clients).Select(g => NewClient(g, ClientRole.Receiver)).ToList();
         await gate.ArriveAsync("connect", ct);
         await ConnectAllAsync(mine, _o.RampUpSeconds, ct);
-        // Let the last joins reach everybody before closing.
+        // Let the last joins reach everybody before closing: with everyone in this process, the
+        // k-th member sees k joins, so N(N+1)/2 in all.
+        if (W == 1)
+        {
+            long n = mine.Count(c => c.IsOpen);
+            await WaitUntilAsync(() => Interlocked.Read(ref M.JoinedSeen) >= n * (n + 1) / 2, TimeSpan.FromSeconds(_o.DrainSeconds), ct);
+        }
         await WaitStableAsync(() => Interlocked.Read(ref M.JoinedSeen), TimeSpan.FromMilliseconds(500), ct);
     }
 
@@ -177,6 +183,13 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
             await OpenLoopAsync(senders, _o.Rate * share, _o.DurationSeconds, ct);
         }
         await gate.ArriveAsync("drain", ct);
+        if (W == 1)
+        {
+            // Every sender is here, so the deliveries to wait for are known exactly.
+            long expected = 0;
+            for (int r = 0; r < _o.Rooms; r++) expected += Interlocked.Read(ref ctx.SentPerRoom[r]) * perRoom[r];
+            await WaitUntilAsync(() => Interlocked.Read(ref M.Delivered) >= expected, TimeSpan.FromSeconds(_o.DrainSeconds), ct);
+        }
         await WaitStableAsync(() => Interlocked.Read(ref M.Delivered), TimeSpan.FromMilliseconds(300), ct);
     }
 
