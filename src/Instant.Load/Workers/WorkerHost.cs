@@ -49,7 +49,10 @@ internal static class WorkerHost
             }
             catch (OperationCanceledException) { }
         });
-        var final = await new ScenarioRunner(ctx, new StdioGate(output)).RunAsync(CancellationToken.None);
+        // Ctrl-C reaches the whole process group: stop like the coordinator does, and still report.
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        var final = await new ScenarioRunner(ctx, new StdioGate(output)).RunAsync(interrupt.Token);
         await stop.CancelAsync();
         await snaps;
         Emit(WorkerProtocol.Encode(metrics.TakeInterval(index, Stopwatch.GetElapsedTime(t0).TotalSeconds)));
