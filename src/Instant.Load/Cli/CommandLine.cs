@@ -82,7 +82,7 @@ internal static class CommandLine
         come from HdrHistogram (microsecond resolution, 3 significant digits).
 
         Exit status: 0 ok; 1 the run completed with lost posts or errors; 2 bad usage; 3 the server was
-        unreachable or went away (what was measured so far is still written).
+        unreachable or went away, or Ctrl-C (what was measured so far is still written).
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)

@@ -36,7 +36,7 @@ internal static class HtmlReport
             dist.Add(new Series(name, Colors[ci++ % Colors.Length], points.Where(p => p[0] < 100).Select(p => (Math.Log10(100 / (100 - p[0])), p[1])).ToList()));
         }
         if (dist.Count > 0)
-            sb.Append(Chart("Latency by percentile", "percentile", "ms", dist, x => F(100 - 100 / Math.Pow(10, x)) + "%"));
+            sb.Append(Chart("Latency by percentile", "percentile", "ms", dist, x => F(100 - 100 / Math.Pow(10, x)) + "%", decadeTicks: true));
         var t = r.Timeline;
         if (t.Count > 1)
         {
@@ -68,7 +68,7 @@ internal static class HtmlReport
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
 
-    private static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, Func<double, string> xTick)
+    private static string Chart(string title, string xLabel, string yLabel, IReadOnlyList<Series> series, Func<double, string> xTick, bool decadeTicks = false)
     {
         const int W = 900, H = 320, L = 70, R = 20, T = 30, B = 50;
         var all = series.SelectMany(s => s.Points).ToList();
@@ -86,9 +86,13 @@ internal static class HtmlReport
             double y = y1 * i / 5, sy = Sy(y);
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{F(sy)}\" y2=\"{F(sy)}\" stroke=\"#eee\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{L - 6}\" y=\"{F(sy + 4)}\" text-anchor=\"end\">{E(F(y))}</text>");
+            if (decadeTicks) continue;
             double x = x0 + (x1 - x0) * i / 5, sx = Sx(x);
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(sx)}\" y=\"{H - B + 16}\" text-anchor=\"middle\">{E(xTick(x))}</text>");
         }
+        // The percentile axis reads best at 0 %, 90 %, 99 %, 99.9 %, ...: whole decades of 1/(1-p).
+        for (double x = Math.Ceiling(x0); decadeTicks && x <= x1; x++)
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(Sx(x))}\" y=\"{H - B + 16}\" text-anchor=\"middle\">{E(xTick(x))}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{L}\" x2=\"{W - R}\" y1=\"{H - B}\" y2=\"{H - B}\" stroke=\"#333\"/><line x1=\"{L}\" x2=\"{L}\" y1=\"{T}\" y2=\"{H - B}\" stroke=\"#333\"/>");
         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{(W + L) / 2}\" y=\"{H - 12}\" text-anchor=\"middle\">{E(xLabel)}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" transform=\"translate(14,{(H - B + T) / 2}) rotate(-90)\" text-anchor=\"middle\">{E(yLabel)}</text>");
