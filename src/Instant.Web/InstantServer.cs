@@ -154,7 +154,6 @@ public sealed class InstantServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseMiddleware<HttpLogMiddleware>();
-        app.UseWebSockets();
         var site = app.Services.GetRequiredService<SiteHandler>();
         app.Run(site.HandleAsync);
         CloseConnectionsOnShutdown(app);

@@ -14,6 +14,9 @@ namespace Instant.Actors.Connections;
 /// </summary>
 public sealed class ConnectionActor : UntypedActor
 {
+    /// <summary>The longest single wait for a ping deadline (well within the scheduler's range).</summary>
+    private static readonly TimeSpan MaxDeadlineWait = TimeSpan.FromDays(7);
+
     // An UntypedActor with a switch: ReceiveActor's handler tables cost ~1 KB per instance,
     // which a server with tens of thousands of connections feels.
     private readonly ConnectionIdentity _identity;
@@ -23,6 +26,7 @@ public sealed class ConnectionActor : UntypedActor
     private ILoggingAdapter? _log;
     private long? _deadline;
     private ICancelable? _deadlineCheck;
+    private bool _sinkClosed;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
     {
@@ -51,14 +55,19 @@ public sealed class ConnectionActor : UntypedActor
             case ClientFrame frame:
                 Handle(frame);
                 break;
+            case FrameRejected rejected when !_rateLimit.TryTake(_services.Time):
+                // Garbage counts against the rate like anything else a client sends.
+                SendError(default, ProtocolError.RateLimited, null);
+                break;
             case FrameRejected rejected:
                 SendError(default, rejected.Error, rejected.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null);
                 break;
             case SocketClosed:
+                _sinkClosed = true; // nothing left to close
                 Context.Stop(Self);
                 break;
             case CloseConnection close:
-                _sink.Close(close.Reason);
+                CloseSink(close.Reason);
                 Context.Stop(Self);
                 break;
             case CheckPingDeadline check:
@@ -79,6 +88,14 @@ public sealed class ConnectionActor : UntypedActor
 
     protected override void PostStop()
     {
+        // A connection actor that failed is stopped by its supervisor (never restarted), so
+        // PreRestart does not run: close the socket here, or the client would be left connected
+        // to nobody (the room has already been told it left).
+        if (!_sinkClosed)
+        {
+            CloseSink(ConnectionCloseReason.InternalError);
+        }
+
         _deadlineCheck?.Cancel();
         _services.Directory.Remove(_identity.Id);
         _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
@@ -88,7 +105,7 @@ public sealed class ConnectionActor : UntypedActor
     protected override void PreRestart(Exception reason, object message)
     {
         Log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
-        _sink.Close(ConnectionCloseReason.InternalError);
+        CloseSink(ConnectionCloseReason.InternalError);
         Context.Stop(Self);
     }
 
@@ -157,7 +174,11 @@ public sealed class ConnectionActor : UntypedActor
         _deadlineCheck = null;
         if (next is { } deadline)
         {
-            var delay = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Now)) + _services.Limits.PingGrace;
+            // Clamped: a client may promise a ping centuries ahead (TimeSpan overflows past ~29,000
+            // years); a far deadline is simply checked again when the capped wait ends.
+            long now = Now;
+            double wait = deadline <= now ? 0 : Math.Min(deadline - now, MaxDeadlineWait.TotalMilliseconds);
+            var delay = TimeSpan.FromMilliseconds(wait) + _services.Limits.PingGrace;
             _deadlineCheck = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, new CheckPingDeadline(deadline), Self);
         }
     }
@@ -167,9 +188,19 @@ public sealed class ConnectionActor : UntypedActor
         if (_deadline == check.Deadline && Now > check.Deadline)
         {
             Log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
-            _sink.Close(ConnectionCloseReason.PingTimeout);
+            CloseSink(ConnectionCloseReason.PingTimeout);
             Context.Stop(Self);
         }
+        else if (_deadline == check.Deadline)
+        {
+            SetDeadline(check.Deadline); // the wait was capped: wait for the rest
+        }
+    }
+
+    private void CloseSink(ConnectionCloseReason reason)
+    {
+        _sinkClosed = true;
+        _sink.Close(reason);
     }
 
     private void Send(byte[] frame)
@@ -177,7 +208,7 @@ public sealed class ConnectionActor : UntypedActor
         if (!_sink.TrySend(frame))
         {
             Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
-            _sink.Close(ConnectionCloseReason.OutboxOverflow);
+            CloseSink(ConnectionCloseReason.OutboxOverflow);
             Context.Stop(Self);
         }
     }

@@ -56,7 +56,8 @@ public static class CommandLine
                                           less a reserve)
           instant.ws.rateLimit            messages per second per connection; 0 = none (5000)
           instant.ws.rateBurst            burst allowance above that rate (10000)
-          instant.ws.keepAlive            WebSocket keep-alive ping interval, s; 0 = off (30)
+          instant.ws.keepAlive            TCP keep-alive probe interval for WebSockets, s;
+                                          0 = off (30)
           instant.rooms.idleTimeout       how long an empty room is kept, s (60)
         """;
 

@@ -37,8 +37,9 @@ public sealed record TlsSettings(X509Certificate2 Certificate, X509Certificate2C
         {
             leaf = X509Certificate2.CreateFromPemFile(certPath, keyPath ?? certPath);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key that does not belong to the certificate.
             throw new CommandLineException(keyPath is null
                 ? $"--tls: no usable private key in {certPath} ({e.Message}); give one with key=FILE"
                 : $"--tls: cannot use private key {keyPath} with certificate {certPath}: {e.Message}");

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Connections;
 namespace Instant.Web.Sockets;
 
 /// <summary>
-/// One WebSocket on the lean path, straight on Kestrel's transport pipes. The read loop turns
+/// One WebSocket, spoken by us over a pair of pipes: Kestrel's transport pipes on the lean
+/// path, or the upgraded request stream on the HTTP-pipeline path. The read loop turns
 /// client frames into actor messages; as the connection's <see cref="IConnectionSink"/> it
 /// holds a bounded outbox whose single writer puts every queued frame into the pipe and
 /// flushes once per batch. Idle, it holds no buffer and no running task besides the read.
@@ -17,8 +18,9 @@ namespace Instant.Web.Sockets;
 public sealed class RawWebSocketConnection : IConnectionSink
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
-    private readonly ConnectionContext _connection;
+    private readonly PipeReader _input;
     private readonly PipeWriter _output;
+    private readonly Action<string> _abort;
     private readonly SocketLimits _limits;
     private readonly Queue<OutgoingFrame> _outbox = new();
     private readonly object _lock = new();
@@ -28,10 +30,15 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private bool _finished;
     private TaskCompletionSource? _drained;
 
-    public RawWebSocketConnection(ConnectionContext connection, SocketLimits limits)
+    /// <param name="input">The bytes from the client, after the handshake.</param>
+    /// <param name="output">Where frames for the client go.</param>
+    /// <param name="abort">Drops the connection at once (a reset), with a reason for the logs.</param>
+    /// <param name="limits">Frame and outbox limits.</param>
+    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits)
     {
-        _connection = connection;
-        _output = connection.Transport.Output;
+        _input = input;
+        _output = output;
+        _abort = abort;
         _limits = limits;
     }
 
@@ -48,7 +55,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 _outbox.Clear();
             }
 
-            _connection.Abort(new ConnectionAbortedException("reader too slow: outbox overflow"));
+            _abort("reader too slow: outbox overflow");
             return;
         }
 
@@ -66,7 +73,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     public async Task<string> ReadLoopAsync(IActorRef actor)
     {
         var reader = new ClientFrameReader(_limits.MaxFrameSize);
-        var input = _connection.Transport.Input;
+        var input = _input;
         try
         {
             while (true)
@@ -176,7 +183,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private async Task AbortIfNoCloseReplyAsync()
     {
         await Task.Delay(CloseHandshakeTimeout);
-        _connection.Abort(new ConnectionAbortedException("no reply to the close frame"));
+        _abort("no reply to the close frame");
     }
 
     private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false)

@@ -133,15 +133,17 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
         var admission = d.Admission.Admit(request.Header("Cookie"));
         var head = new StringBuilder(256)
             .Append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
-            .Append("Sec-WebSocket-Accept: ").Append(request.AcceptKey()).Append("\r\n")
+            .Append("Sec-WebSocket-Accept: ").Append(UpgradeRequest.AcceptKey(request.Header("Sec-WebSocket-Key")!)).Append("\r\n")
             .Append("Set-Cookie: ").Append(admission.SetCookie).Append("\r\n")
             .Append("Server: ").Append(serverHeader).Append("\r\n\r\n");
         d.HttpLog.Write(address, $"{request.Method} {request.Target} {request.Version}", 101, null,
             request.Header("Referer"), request.Header("User-Agent"),
             ConnectionAdmission.LogExtra(request.Header("X-Forwarded-For"), admission));
         await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
-        EnableTcpKeepAlive(connection, d.Limits.KeepAlive);
-        var socket = new RawWebSocketConnection(connection, d.Limits);
+        TcpKeepAlive.Enable(connection.Features, d.Limits.KeepAlive);
+        var socket = new RawWebSocketConnection(
+            connection.Transport.Input, connection.Transport.Output,
+            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits);
         return new Session(socket, d.Admission.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
     }
 
@@ -153,28 +155,6 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
         log.Write(address, $"{request.Method} {request.Target} {request.Version}", 503, body.Length,
             request.Header("Referer"), request.Header("User-Agent"), []);
         await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(response));
-    }
-
-    /// <summary>Dead peers are found by the kernel's TCP keep-alive: no timer object per connection.</summary>
-    private static void EnableTcpKeepAlive(ConnectionContext connection, TimeSpan interval)
-    {
-        if (interval <= TimeSpan.Zero || connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
-        {
-            return;
-        }
-
-        int seconds = Math.Max(1, (int)interval.TotalSeconds);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
-        }
-        catch (SocketException)
-        {
-            // Not every platform has every option; keep-alive is a nicety, not a requirement.
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket refused: {Max} connections are open (instant.ws.maxConnections)")]

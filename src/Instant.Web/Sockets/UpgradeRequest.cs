@@ -24,12 +24,15 @@ public sealed record UpgradeRequest(
     /// </summary>
     public bool IsWebSocketUpgrade
         => Method == "GET" && Version == "HTTP/1.1"
-            && HasToken(Header("Upgrade"), "websocket") && HasToken(Header("Connection"), "upgrade")
-            && Header("Sec-WebSocket-Version")?.Trim() == "13" && IsValidKey(Header("Sec-WebSocket-Key"));
+            && IsHandshake(Header("Upgrade"), Header("Connection"), Header("Sec-WebSocket-Version"), Header("Sec-WebSocket-Key"));
 
-    /// <summary>The Sec-WebSocket-Accept value for this request's key.</summary>
-    public string AcceptKey()
-        => Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(Header("Sec-WebSocket-Key")!.Trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+    /// <summary>The RFC 6455 header checks, shared with the HTTP-pipeline path.</summary>
+    public static bool IsHandshake(string? upgrade, string? connection, string? version, string? key)
+        => HasToken(upgrade, "websocket") && HasToken(connection, "upgrade") && version?.Trim() == "13" && IsValidKey(key);
+
+    /// <summary>The Sec-WebSocket-Accept value for a request's Sec-WebSocket-Key.</summary>
+    public static string AcceptKey(string key)
+        => Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key.Trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
     /// <summary>Where the head ends in <paramref name="buffer"/> (just past the blank line), if it is all there.</summary>
     public static SequencePosition? FindEnd(ReadOnlySequence<byte> buffer)

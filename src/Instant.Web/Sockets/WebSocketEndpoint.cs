@@ -1,19 +1,18 @@
-using System.Buffers;
-using System.Net.WebSockets;
-using System.Text.Unicode;
+using System.IO.Pipelines;
 using Akka.Actor;
 using Instant.Actors.Connections;
-using Instant.Actors.Protocol;
 using Instant.Web.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Instant.Web.Sockets;
 
 /// <summary>
-/// <c>/room/NAME/ws</c> and <c>/api/ws</c>: sets the identity cookie on the upgrade, opens a
-/// <see cref="ConnectionActor"/>, and runs the socket's receive loop, which decodes each frame
-/// (finding type, seq, to; data stays raw bytes) and hands it to the actor.
+/// <c>/room/NAME/ws</c> and <c>/api/ws</c> reached through the HTTP pipeline: an upgrade that
+/// was not a connection's first request (or whose head came in pieces). It answers the
+/// handshake through Kestrel's upgrade feature and then speaks the same framing as the lean
+/// path (<see cref="RawWebSocketConnection"/>) over the upgraded stream.
 /// </summary>
 public sealed partial class WebSocketEndpoint(
     ConnectionAdmission admissions,
@@ -23,7 +22,10 @@ public sealed partial class WebSocketEndpoint(
 {
     public async Task HandleAsync(HttpContext context, string room)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        var headers = context.Request.Headers;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is not { IsUpgradableRequest: true } || !HttpMethods.IsGet(context.Request.Method)
+            || !UpgradeRequest.IsHandshake(headers.Upgrade, headers.Connection, headers.SecWebSocketVersion, headers.SecWebSocketKey))
         {
             await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: expected a WebSocket upgrade");
             return;
@@ -38,7 +40,7 @@ public sealed partial class WebSocketEndpoint(
 
         try
         {
-            await RunAsync(context, room);
+            await RunAsync(context, upgrade, room);
         }
         finally
         {
@@ -46,145 +48,27 @@ public sealed partial class WebSocketEndpoint(
         }
     }
 
-    private async Task RunAsync(HttpContext context, string room)
+    private async Task RunAsync(HttpContext context, IHttpUpgradeFeature upgrade, string room)
     {
         var admission = admissions.Admit(context.Request.Headers.Cookie.ToString());
-        context.Response.Headers.Append("Set-Cookie", admission.SetCookie);
+        var response = context.Response.Headers;
+        response.Upgrade = "websocket";
+        response.Connection = "Upgrade";
+        response.SecWebSocketAccept = UpgradeRequest.AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
+        response.Append("Set-Cookie", admission.SetCookie);
         context.Items[HttpLogMiddleware.ExtraKey] = ConnectionAdmission.LogExtra(context.Request.Headers["X-Forwarded-For"].ToString(), admission);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            KeepAliveInterval = limits.KeepAlive,
-            KeepAliveTimeout = limits.KeepAlive > TimeSpan.Zero ? limits.KeepAlive : Timeout.InfiniteTimeSpan,
-        });
-        var outbox = new WebSocketOutbox(socket, limits);
-        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), outbox);
-        string reason = "closed by client";
-        try
-        {
-            // No cancellation token: a registration per pending receive costs memory on every idle
-            // connection, and an aborted connection ends the receive anyway.
-            reason = await ReceiveLoopAsync(socket, actor, CancellationToken.None);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            reason = e.Message;
-        }
-        finally
-        {
-            actor.Tell(new SocketClosed(reason));
-        }
-    }
 
-    private async Task<string> ReceiveLoopAsync(WebSocket socket, IActorRef actor, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            // Wait with no buffer, so an idle connection pins no memory; rent one only for a frame.
-            var peek = await socket.ReceiveAsync(Memory<byte>.Empty, cancellation);
-            if (peek.MessageType == WebSocketMessageType.Close)
-            {
-                await CloseBackAsync(socket);
-                return "closed by client";
-            }
-
-            var (message, tooLarge, type, closed) = await ReadMessageAsync(socket, peek, cancellation);
-            if (closed)
-            {
-                await CloseBackAsync(socket);
-                return "closed by client";
-            }
-
-            if (tooLarge)
-            {
-                actor.Tell(new FrameRejected(ProtocolError.FrameTooLarge, limits.MaxFrameSize));
-                continue;
-            }
-
-            if (type == WebSocketMessageType.Binary)
-            {
-                actor.Tell(new FrameRejected(ProtocolError.NotText));
-                continue;
-            }
-
-            if (!Utf8.IsValid(message))
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidPayloadData, "invalid UTF-8 in a text frame", CancellationToken.None);
-                return "invalid UTF-8";
-            }
-
-            actor.Tell(ConnectionAdmission.Decode(message));
-        }
-    }
-
-    /// <summary>
-    /// Reads one whole message (all its fragments) into an exact-size array, or drains it when
-    /// it exceeds the frame size limit.
-    /// </summary>
-    private async Task<(byte[] Message, bool TooLarge, WebSocketMessageType Type, bool Closed)> ReadMessageAsync(
-        WebSocket socket, ValueWebSocketReceiveResult first, CancellationToken cancellation)
-    {
-        var type = first.MessageType;
-        // The zero-byte peek consumed no payload; it ends the message only for an empty final frame.
-        bool end = first.EndOfMessage;
-        byte[] rented = ArrayPool<byte>.Shared.Rent(4096);
-        int length = 0;
-        bool tooLarge = false;
-        try
-        {
-            while (!end)
-            {
-                if (length == rented.Length)
-                {
-                    if (rented.Length >= limits.MaxFrameSize)
-                    {
-                        tooLarge = true;
-                        length = 0; // keep reading into the same buffer, discarding
-                    }
-                    else
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(rented.Length * 2, limits.MaxFrameSize));
-                        rented.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(rented);
-                        rented = bigger;
-                    }
-                }
-
-                var result = await socket.ReceiveAsync(rented.AsMemory(length), cancellation);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return ([], false, type, true);
-                }
-
-                length += result.Count;
-                end = result.EndOfMessage;
-                if (length > limits.MaxFrameSize)
-                {
-                    tooLarge = true;
-                    length = 0;
-                }
-            }
-
-            return (tooLarge ? [] : rented.AsSpan(0, length).ToArray(), tooLarge, type, false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    private static async Task CloseBackAsync(WebSocket socket)
-    {
-        if (socket.State == WebSocketState.CloseReceived)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-            {
-            }
-        }
+        await using var stream = await upgrade.UpgradeAsync();
+        TcpKeepAlive.Enable(context.Features, limits.KeepAlive);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
+        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
+        string reason = await socket.ReadLoopAsync(actor);
+        actor.Tell(new SocketClosed(reason));
+        await socket.DrainAsync();
+        await input.CompleteAsync();
+        await output.CompleteAsync();
     }
 
     private static Task PlainText(HttpContext context, int status, string text)

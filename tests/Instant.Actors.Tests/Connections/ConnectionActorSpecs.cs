@@ -202,6 +202,19 @@ public class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
+    public void Rejected_frames_count_against_the_rate_limit_too()
+    {
+        var (actor, sink) = Open(limits: new ConnectionLimits { MessagesPerSecond = 0.001, MessageBurst = 1 });
+        sink.Next();
+
+        actor.Tell(new FrameRejected(ProtocolError.InvalidJson));
+        actor.Tell(new FrameRejected(ProtocolError.NotText));
+
+        Assert.Equal("INVALID_JSON", sink.Next().GetProperty("data").GetProperty("code").GetString());
+        Assert.Equal("RATE_LIMITED", sink.Next().GetProperty("data").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public void A_flood_past_the_rate_limit_is_refused_with_RATE_LIMITED()
     {
         var (actor, sink) = Open(limits: new ConnectionLimits { MessagesPerSecond = 0.001, MessageBurst = 2 });
