@@ -1,7 +1,0 @@
-namespace Instant.Load.Tests;
-
-public class SmokeSpec
-{
-    [Xunit.Fact]
-    public void Builds() => Xunit.Assert.True(true);
-}
