@@ -164,6 +164,11 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));
 
+        if (scribes.Rooms.Count > 0)
+        {
+            builder.Services.AddHostedService(sp => new EmbeddedParticipantsReady(sp.GetRequiredService<ParticipantDirectory>(), scribes.Rooms.Count));
+        }
+
         if (options.StartupCommand is { } command)
         {
             // A hosted service registered after the actor system's: it runs once everything is

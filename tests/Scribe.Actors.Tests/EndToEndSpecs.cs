@@ -68,6 +68,7 @@ public sealed class EndToEndSpecs : IAsyncLifetime
             cts.Token);
         var room = new Uri($"ws://127.0.0.1:{server.Port}/room/kept/ws");
         await using var alice = await RoomClient.ConnectAsync(room, cts.Token);
+        // No waiting for the Scribe: the server opens its port only once it is in the room.
         for (int i = 0; i < 5; i++)
         {
             await alice.BroadcastAsync(new { type = "post", nick = "alice", text = $"kept {i}", parent = (string?)null }, cts.Token);
