@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Scribe.Actors.Protocol;
 
 namespace Scribe.Actors.Hosting;
@@ -11,12 +10,9 @@ namespace Scribe.Actors.Hosting;
 /// <c>instant.scribe.maxlen</c> (cap of each log reply), <c>instant.scribe.nick</c> (default
 /// <c>Scribe</c>), <c>instant.scribe.logfiles</c> (<c>true</c>: also write <c>ROOM.log</c>).
 /// </summary>
-public sealed partial record EmbeddedScribeConfiguration(
+public sealed record EmbeddedScribeConfiguration(
     IReadOnlyList<string> Rooms, string Directory, int? MaxLength, string Nick, bool WriteLogfiles)
 {
-    [GeneratedRegex("^[a-zA-Z](?:[a-zA-Z0-9_-]*[a-zA-Z0-9])?$")]
-    private static partial Regex RoomName();
-
     /// <summary>Reads the settings; throws <see cref="FormatException"/> naming the bad key.</summary>
     public static EmbeddedScribeConfiguration From(Func<string, string?> setting)
     {
@@ -26,7 +22,7 @@ public sealed partial record EmbeddedScribeConfiguration(
             .ToList();
         foreach (var room in rooms)
         {
-            if (!RoomName().IsMatch(room))
+            if (!Instant.Actors.Rooms.RoomNames.IsValid(room))
             {
                 throw new FormatException($"instant.scribe.rooms: '{room}' is not a room name");
             }
