@@ -14,6 +14,8 @@ public sealed class InstantConnections
     private readonly ActorSystem _system;
     private readonly ActorRegistry _registry;
     private readonly Lazy<ConnectionServices> _services;
+    private readonly IdGenerator _ids;
+    private readonly UuidFactory _uuids;
 
     public InstantConnections(
         ActorSystem system, ActorRegistry registry, ParticipantDirectory directory, IdGenerator ids,
@@ -21,22 +23,18 @@ public sealed class InstantConnections
     {
         _system = system;
         _registry = registry;
-        Ids = ids;
-        Uuids = uuids;
+        _ids = ids;
+        _uuids = uuids;
         // The room region is registered while the actor system starts, after this is built.
         _services = new Lazy<ConnectionServices>(() => new ConnectionServices(
             _registry.Get<RoomRegion>(), directory, ids, time, server, limits));
     }
 
-    public IdGenerator Ids { get; }
-
-    public UuidFactory Uuids { get; }
-
     /// <summary>A fresh connection id, and the identity UUID derived from it for newcomers.</summary>
     public (long Id, string FreshUuid) NewParticipant()
     {
-        long id = Ids.Next();
-        return (id, Uuids.FromId(id));
+        long id = _ids.Next();
+        return (id, _uuids.FromId(id));
     }
 
     /// <summary>Starts the connection actor; it sends <c>identity</c> through the sink and joins the room.</summary>

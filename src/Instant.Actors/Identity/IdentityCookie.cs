@@ -34,8 +34,7 @@ public sealed class IdentityCookie
             return null;
         }
 
-        var payload = _signer.Verify(value);
-        return payload;
+        return _signer.Verify(value);
     }
 
     /// <summary>The uuid of a payload from <see cref="Read"/>, when present and valid.</summary>

@@ -8,8 +8,6 @@ public sealed class ConnectionGate(int max)
 {
     private int _open;
 
-    public int Open => Volatile.Read(ref _open);
-
     public int Max => max;
 
     public bool TryEnter()

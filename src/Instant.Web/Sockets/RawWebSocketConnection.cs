@@ -69,8 +69,19 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _ = AbortIfNoCloseReplyAsync();
     }
 
+    /// <summary>
+    /// The connection's life after the handshake: reads until it closes, tells the actor, and
+    /// lets the frames already queued (a close frame included) go out.
+    /// </summary>
+    public async Task RunAsync(IActorRef actor)
+    {
+        string reason = await ReadLoopAsync(actor);
+        actor.Tell(new SocketClosed(reason));
+        await DrainAsync();
+    }
+
     /// <summary>Reads frames until the connection closes; returns why it ended.</summary>
-    public async Task<string> ReadLoopAsync(IActorRef actor)
+    private async Task<string> ReadLoopAsync(IActorRef actor)
     {
         var reader = new ClientFrameReader(_limits.MaxFrameSize);
         var input = _input;
@@ -82,10 +93,11 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 var buffer = result.Buffer;
                 var outcome = reader.Process(ref buffer, out var events);
                 input.AdvanceTo(buffer.Start, result.Buffer.End);
-                foreach (var e in events)
+                // An indexed loop: foreach over the interface would allocate on every read.
+                for (int i = 0; i < events.Count; i++)
                 {
                     // Invalid UTF-8 fails the connection (RFC 6455 8.1): no more reading.
-                    outcome ??= Handle(e, actor);
+                    outcome ??= Handle(events[i], actor);
                 }
 
                 if (outcome is { } end)
@@ -110,7 +122,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     }
 
     /// <summary>Waits (briefly) until the frames already queued, a close frame included, are flushed.</summary>
-    public async Task DrainAsync()
+    private async Task DrainAsync()
     {
         Task wait;
         lock (_lock)

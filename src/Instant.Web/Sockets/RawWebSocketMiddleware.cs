@@ -22,7 +22,7 @@ namespace Instant.Web.Sockets;
 /// arrive in one piece, goes untouched to the HTTP pipeline, whose WebSocket endpoint serves
 /// the same protocol.
 /// </summary>
-public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProvider services, string serverHeader)
+public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProvider services, string serverHeader)
 {
     private static readonly TimeSpan FirstRequestTimeout = TimeSpan.FromSeconds(10);
 
@@ -51,9 +51,7 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
 
         try
         {
-            string reason = await session.Socket.ReadLoopAsync(session.Actor);
-            session.Actor.Tell(new SocketClosed(reason));
-            await session.Socket.DrainAsync();
+            await session.Socket.RunAsync(session.Actor);
         }
         finally
         {
@@ -77,7 +75,7 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
         string address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "-";
         if (!d.Gate.TryEnter())
         {
-            LogConnectionCapReached(d.Log, d.Gate.Max);
+            SocketLog.ConnectionCapReached(d.Log, d.Gate.Max);
             await RefuseAsync(connection, first.Request, address, d.HttpLog);
             return (true, null);
         }
@@ -115,9 +113,8 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
         var buffer = result.Buffer;
         if (UpgradeRequest.FindEnd(buffer) is { } end
             && UpgradeRequest.Parse(buffer.Slice(0, end)) is { IsWebSocketUpgrade: true } request
-            && SitePaths.Resolve(request.Path, request.Query) is SiteTarget.RoomSocket or SiteTarget.ApiSocket)
+            && SitePaths.Resolve(request.Path, request.Query) is { } target and (SiteTarget.RoomSocket or SiteTarget.ApiSocket))
         {
-            var target = SitePaths.Resolve(request.Path, request.Query);
             input.AdvanceTo(end);
             return (request, target is SiteTarget.RoomSocket room ? room.Room : RoomNames.Api);
         }
@@ -156,9 +153,6 @@ public sealed partial class RawWebSocketMiddleware(ConnectionDelegate next, ISer
             request.Header("Referer"), request.Header("User-Agent"), []);
         await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(response));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket refused: {Max} connections are open (instant.ws.maxConnections)")]
-    private static partial void LogConnectionCapReached(ILogger logger, int max);
 
     private sealed record Session(RawWebSocketConnection Socket, IActorRef Actor);
 

@@ -14,7 +14,7 @@ namespace Instant.Web.Sockets;
 /// handshake through Kestrel's upgrade feature and then speaks the same framing as the lean
 /// path (<see cref="RawWebSocketConnection"/>) over the upgraded stream.
 /// </summary>
-public sealed partial class WebSocketEndpoint(
+public sealed class WebSocketEndpoint(
     ConnectionAdmission admissions,
     ConnectionGate gate,
     SocketLimits limits,
@@ -33,7 +33,7 @@ public sealed partial class WebSocketEndpoint(
 
         if (!gate.TryEnter())
         {
-            LogConnectionCapReached(gate.Max);
+            SocketLog.ConnectionCapReached(log, gate.Max);
             await PlainText(context, StatusCodes.Status503ServiceUnavailable, "503 Service Unavailable: too many connections");
             return;
         }
@@ -64,9 +64,7 @@ public sealed partial class WebSocketEndpoint(
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
         var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
-        string reason = await socket.ReadLoopAsync(actor);
-        actor.Tell(new SocketClosed(reason));
-        await socket.DrainAsync();
+        await socket.RunAsync(actor);
         await input.CompleteAsync();
         await output.CompleteAsync();
     }
@@ -77,7 +75,4 @@ public sealed partial class WebSocketEndpoint(
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(text);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket refused: {Max} connections are open (instant.ws.maxConnections)")]
-    private partial void LogConnectionCapReached(int max);
 }

@@ -32,6 +32,4 @@ public sealed class RecordingSink : IConnectionSink
         Xunit.Assert.True(_frames.TryTake(out var frame, TimeSpan.FromSeconds(5)), "no frame was sent within 5 s");
         return JsonDocument.Parse(frame!).RootElement;
     }
-
-    public bool HasMore(TimeSpan wait) => _frames.TryTake(out _, wait);
 }

@@ -51,8 +51,8 @@ public class ClientFrameParserSpecs
         var frame = Parse("""{"type":null,"seq":null,"data":null,"to":null}""")!;
 
         Assert.Null(frame.Type);
-        Assert.False(frame.HasSeq);
-        Assert.False(frame.HasData);
+        Assert.True(frame.Seq.IsEmpty);
+        Assert.True(frame.Data.IsEmpty);
         Assert.Null(frame.To);
     }
 
