@@ -7,6 +7,7 @@ using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
 using Instant.Web.Cli;
 using Instant.Web.Http;
+using Instant.Web.Listening;
 using Instant.Web.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -123,14 +124,17 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var listenAddresses = ListenAddresses(options.Host, options.Port).ToArray();
+        var listenSockets = new ListenSockets(reuseAddress);
         builder.WebHost.UseSockets(s =>
         {
-            s.CreateBoundListenSocket = endpoint => BindListenSocket(endpoint, reuseAddress);
+            s.Backlog = ListenSockets.Backlog;
+            s.CreateBoundListenSocket = listenSockets.Bind;
         });
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            foreach (var address in ListenAddresses(options.Host, options.Port))
+            foreach (var address in listenAddresses)
             {
                 kestrel.Listen(address, options.Port, listen =>
                 {
@@ -172,9 +176,14 @@ public sealed class InstantServer : IAsyncDisposable
         if (options.StartupCommand is { } command)
         {
             // A hosted service registered after the actor system's: it runs once everything is
-            // up but the port, which Kestrel binds after all hosted services have started, so
-            // a fast restart's gap is only the bind.
-            builder.Services.AddHostedService(sp => new StartupCommand(command, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Instant")));
+            // up but Kestrel, which starts after all hosted services. The port is bound (and
+            // shared with the server being replaced) just before the command: see ListenSockets.
+            var endpoints = listenAddresses.Select(address => new IPEndPoint(address, options.Port));
+            builder.Services.AddHostedService(sp =>
+            {
+                var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
+                return new StartupCommand(command, log, () => listenSockets.BindEarly(endpoints, message => log.LogInformation("{Message}", message)));
+            });
         }
 
         var app = builder.Build();
@@ -292,28 +301,6 @@ public sealed class InstantServer : IAsyncDisposable
         catch (SocketException e)
         {
             throw new CommandLineException($"cannot resolve host '{host}': {e.Message}");
-        }
-    }
-
-    private static Socket BindListenSocket(EndPoint endpoint, bool reuseAddress)
-    {
-        var ip = (IPEndPoint)endpoint;
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (ip.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, reuseAddress);
-            socket.Bind(ip);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 

@@ -33,7 +33,8 @@ public static class CommandLine
           -p, --plugins LIST       plugins to load (, separated; repeatable); not supported
                                    yet: naming one is an error
               --startup-cmd CMD    run CMD (split on spaces, no shell) and wait for it before
-                                   listening; used for near-zero-downtime restarts
+                                   accepting; on a port another instant holds, share it
+                                   first, so a restart refuses no connection
           -o, --option K=V         set configuration value K (repeatable); K without =V
                                    unsets it, hiding environment and config file values
           -C, --config FILE        read configuration values from a Java properties file

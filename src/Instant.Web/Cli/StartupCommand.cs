@@ -6,14 +6,18 @@ namespace Instant.Web.Cli;
 
 /// <summary>
 /// <c>--startup-cmd</c>: split on runs of white space (no shell, no quoting), run with the
-/// server's standard streams, and waited for before the port is bound. Its exit status is
+/// server's standard streams, and waited for before connections are accepted. Its exit status is
 /// ignored, as in the original; a command that cannot start is reported. As a hosted service
-/// it runs after the actor system has started and before Kestrel binds the port.
+/// it runs after the actor system has started and before Kestrel starts accepting;
+/// <paramref name="beforeCommand"/> runs first (the early, shared bind of a fast restart).
 /// </summary>
-public sealed class StartupCommand(string commandLine, ILogger log) : IHostedService
+public sealed class StartupCommand(string commandLine, ILogger log, Action beforeCommand) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
-        => RunAsync(commandLine, message => log.LogWarning("{Message}", message), cancellationToken);
+    {
+        beforeCommand();
+        return RunAsync(commandLine, message => log.LogWarning("{Message}", message), cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
