@@ -13,12 +13,18 @@ public class DocumentedExampleSpecs
         throw new InvalidOperationException("repository root not found");
     }
 
-    [Fact]
-    public void Run_md_example_resolves()
+    /// <summary>The example configuration of docs/RUN.md, as written there.</summary>
+    public static string Ini()
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "RUN.md"));
         var start = text.IndexOf("```ini\n", StringComparison.Ordinal) + "```ini\n".Length;
-        var ini = text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public void Run_md_example_resolves()
+    {
+        var ini = Ini();
         var config = RunConfiguration.FromDocument(IniDocument.Parse(ini), "/opt/instant/config/run.ini", "/");
 
         Assert.Equal("/opt/instant", config.BaseDirectory);

@@ -74,9 +74,7 @@ public class InstantBgRestartSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Bg_restart_replaces_the_server_while_a_client_keeps_connecting()
     {
-        var server = Path.GetFullPath(typeof(InstantBgRestartSpecs).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "InstantServer").Value!);
-        Assert.True(File.Exists(server), $"the instant server is built before the tests: {server}");
+        var server = BuiltExecutables.Instant;
         var port = FreePort();
         await using var sandbox = new RunSandbox($"""
             [proc/instant]

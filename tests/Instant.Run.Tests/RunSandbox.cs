@@ -31,6 +31,9 @@ public sealed class RunSandbox : IAsyncDisposable
         File.WriteAllText(Path.Combine(Root, "config", "run.ini"),
             $"[master]\nwork-dir=..\nlog-file=log/master.log\npid-file=run/master.pid\n{masterExtra}\n{processSections}");
 
+    /// <summary>Replaces config/run.ini with <paramref name="ini"/> exactly.</summary>
+    public void WriteConfigText(string ini) => File.WriteAllText(Path.Combine(Root, "config", "run.ini"), ini);
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
     public string Read(string relative) => File.Exists(PathOf(relative)) ? File.ReadAllText(PathOf(relative)) : "";
     public string MasterLog => Read("log/master.log");

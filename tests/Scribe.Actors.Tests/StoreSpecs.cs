@@ -80,6 +80,19 @@ public sealed class StoreSpecs : IDisposable
     }
 
     [Fact]
+    public void A_database_in_a_directory_not_made_yet_is_created_with_it()
+    {
+        var path = _dir.File("db/sub/messages-welcome.sqlite");
+        using (var store = new SqliteMessageStore(path))
+        {
+            Assert.Single(store.Add([Post(1)]));
+        }
+
+        using var reopened = new SqliteMessageStore(path);
+        Assert.Equal(1, Assert.Single(reopened.All()).Id);
+    }
+
+    [Fact]
     public void Memory_store_keeps_the_newest_maxlen_posts()
     {
         using var store = new MemoryMessageStore(3);

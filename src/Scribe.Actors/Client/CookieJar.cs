@@ -91,6 +91,7 @@ public sealed class CookieJar
         }
 
         string temp = FilePath + ".tmp";
+        ParentDirectory.Create(FilePath);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

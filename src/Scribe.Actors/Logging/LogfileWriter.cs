@@ -81,6 +81,7 @@ public sealed class LogfileWriter : IDisposable
             _periodStart = _rotation.PeriodStart(info.LastWriteTimeUtc);
         }
 
+        ParentDirectory.Create(_path!);
         var stream = new FileStream(_path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         _writer = new StreamWriter(stream, new UTF8Encoding(false));
     }

@@ -24,6 +24,11 @@ public sealed class SqliteMessageStore : IMessageStore
     public SqliteMessageStore(string path, string? synchronous = null)
     {
         Path = path;
+        if (path != ":memory:")
+        {
+            ParentDirectory.Create(path);
+        }
+
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
