@@ -10,6 +10,7 @@ using Instant.Web.Http;
 using Instant.Web.Listening;
 using Instant.Web.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -145,6 +146,8 @@ public sealed class InstantServer : IAsyncDisposable
             }
         });
 
+        // Kestrel's and its transport's buffers in 1 KB blocks, not 4 KB (SmallBlockMemoryPool).
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new SmallBlockMemoryPoolFactory());
         builder.Services.AddInstantCore(serverInfo, connectionLimits, roomIdle);
         builder.Services.AddAkka("instant", (akka, _) =>
         {
