@@ -19,13 +19,6 @@ public class InstantBgRestartSpecs(ITestOutputHelper output)
         public readonly List<string> Failures = [];
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// One request, made with blocking calls on the client's own thread so that the test
     /// process's thread pool cannot stall it between connecting and sending. True when a status
@@ -75,7 +68,7 @@ public class InstantBgRestartSpecs(ITestOutputHelper output)
     public async Task Bg_restart_replaces_the_server_while_a_client_keeps_connecting()
     {
         var server = BuiltExecutables.Instant;
-        var port = FreePort();
+        var port = RunSandbox.FreePort();
         await using var sandbox = new RunSandbox($"""
             [proc/instant]
             name=instant

@@ -34,6 +34,14 @@ public sealed class RunSandbox : IAsyncDisposable
     /// <summary>Replaces config/run.ini with <paramref name="ini"/> exactly.</summary>
     public void WriteConfigText(string ini) => File.WriteAllText(Path.Combine(Root, "config", "run.ini"), ini);
 
+    /// <summary>A TCP port free on 127.0.0.1 for a server under test.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
     public string Read(string relative) => File.Exists(PathOf(relative)) ? File.ReadAllText(PathOf(relative)) : "";
     public string MasterLog => Read("log/master.log");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -18,7 +16,7 @@ public class RunningExampleSpecs(ITestOutputHelper output)
     [Fact]
     public async Task The_documented_example_runs_the_server_and_a_scribe_end_to_end()
     {
-        int port = FreePort();
+        int port = RunSandbox.FreePort();
         await using var sandbox = new RunSandbox("");
         var ini = DocumentedExampleSpecs.Ini();
         Assert.Contains("instant-port=8080\n", ini, StringComparison.Ordinal);
@@ -136,12 +134,5 @@ public class RunningExampleSpecs(ITestOutputHelper output)
                 return json;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
