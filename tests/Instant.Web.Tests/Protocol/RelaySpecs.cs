@@ -65,6 +65,26 @@ public sealed class RelaySpecs
     [Theory]
     [InlineData(ClientPath.Lean)]
     [InlineData(ClientPath.Pipeline)]
+    public async Task A_large_broadcast_of_multibyte_text_crosses_buffer_blocks_intact(ClientPath via)
+    {
+        // ~360 KB: hundreds of the server's 1 KB buffer blocks in and out, with 2-, 3- and 4-byte
+        // characters falling across block boundaries at every offset.
+        await using var server = await InstantTestServer.StartAsync();
+        await using var sender = await server.JoinAsync("large", via);
+        await using var receiver = await server.JoinAsync("large");
+        string[] pieces = ["a", "\u00e9", "\u20ac", "\U0001F600", "bc"];
+        var text = string.Concat(Enumerable.Range(0, 150_000).Select(i => pieces[i % pieces.Length]));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(text) > 300_000);
+
+        // Written by hand: a serializer would escape the non-ASCII characters.
+        await sender.SendAsync("{\"type\":\"broadcast\",\"seq\":1,\"data\":{\"text\":\"" + text + "\"}}");
+        Assert.Equal(text, (await receiver.NextAsync("broadcast")).Data.GetProperty("text").GetString());
+        Assert.Equal(text, (await sender.NextAsync("broadcast")).Data.GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData(ClientPath.Lean)]
+    [InlineData(ClientPath.Pipeline)]
     public async Task Broadcast_is_answered_with_a_response_first_then_relayed_to_everyone_including_the_sender(ClientPath via)
     {
         await using var server = await InstantTestServer.StartAsync();
