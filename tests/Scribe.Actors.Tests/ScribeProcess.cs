@@ -34,7 +34,8 @@ public sealed class ScribeProcess : IDisposable
         throw new FileNotFoundException("scribe.dll not found; build src/Scribe.Actors first");
     }
 
-    public static ScribeProcess Start(params string[] args)
+    /// <summary>`dotnet scribe.dll ARGS` with both output streams redirected.</summary>
+    private static ProcessStartInfo StartInfo(string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,6 +49,12 @@ public sealed class ScribeProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        return start;
+    }
+
+    public static ScribeProcess Start(params string[] args)
+    {
+        var start = StartInfo(args);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -59,18 +66,7 @@ public sealed class ScribeProcess : IDisposable
     /// <summary>Runs to completion and returns (exit code, stdout, stderr).</summary>
     public static async Task<(int Code, string Out, string Err)> RunAsync(TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ExecutablePath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = StartInfo(args);
         using var process = Process.Start(start)!;
         using var cts = new CancellationTokenSource(timeout);
         var output = process.StandardOutput.ReadToEndAsync(cts.Token);

@@ -74,15 +74,10 @@ public sealed class ListenSockets(bool reuseAddress)
             return early;
         }
 
-        if (ReusePort.Supported)
+        if (ReusePort.Supported && IsHeld(ip))
         {
-            // Without SO_REUSEPORT this bind fails on a port anybody listens on, shared or not.
-            using var probe = NewSocket(ip);
-            probe.Bind(ip);
-            if (ip.Port == 0)
-            {
-                ip = new IPEndPoint(ip.Address, ((IPEndPoint)probe.LocalEndPoint!).Port);
-            }
+            // Sharing is for a successor only: refuse the port as a server without SO_REUSEPORT would.
+            throw new SocketException((int)SocketError.AddressAlreadyInUse);
         }
 
         var socket = NewSocket(ip);
@@ -103,7 +98,10 @@ public sealed class ListenSockets(bool reuseAddress)
         }
     }
 
-    /// <summary>Whether somebody listens on <paramref name="endpoint"/>: a bind without SO_REUSEPORT fails then.</summary>
+    /// <summary>
+    /// Whether somebody listens on <paramref name="endpoint"/>: a bind without SO_REUSEPORT fails
+    /// then. Port 0 is never held: the kernel picks a free port even for a sharing socket.
+    /// </summary>
     private bool IsHeld(IPEndPoint endpoint)
     {
         if (endpoint.Port == 0)

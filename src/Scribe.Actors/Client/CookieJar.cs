@@ -157,9 +157,7 @@ public sealed class CookieJar
         bool httpOnly = false;
         foreach (var attribute in parts.Skip(1))
         {
-            int aeq = attribute.IndexOf('=');
-            string key = (aeq < 0 ? attribute : attribute[..aeq]).Trim().ToLowerInvariant();
-            string val = aeq < 0 ? string.Empty : attribute[(aeq + 1)..].Trim().Trim('"');
+            var (key, val) = SplitAttribute(attribute);
             switch (key)
             {
                 case "path":
@@ -189,6 +187,15 @@ public sealed class CookieJar
         }
 
         return new StoredCookie(name, value, domain, path, expires, secure, httpOnly);
+    }
+
+    /// <summary>An attribute <c>Key=value</c> or <c>Key</c>: the key lower-cased, the value unquoted.</summary>
+    private static (string Key, string Value) SplitAttribute(string attribute)
+    {
+        int eq = attribute.IndexOf('=');
+        return eq < 0
+            ? (attribute.Trim().ToLowerInvariant(), string.Empty)
+            : (attribute[..eq].Trim().ToLowerInvariant(), attribute[(eq + 1)..].Trim().Trim('"'));
     }
 
     private static readonly string[] HttpDateFormats =
@@ -227,9 +234,7 @@ public sealed class CookieJar
         bool httpOnly = false;
         foreach (var attribute in parts.Skip(1))
         {
-            int aeq = attribute.IndexOf('=');
-            string key = (aeq < 0 ? attribute : attribute[..aeq]).Trim().ToLowerInvariant();
-            string val = aeq < 0 ? string.Empty : attribute[(aeq + 1)..].Trim().Trim('"');
+            var (key, val) = SplitAttribute(attribute);
             switch (key)
             {
                 case "path":

@@ -27,7 +27,7 @@ public class TakeoverSpecs
     {
         using var dir = new TempDirectory();
         var script = dir.Write("hold.sh", HoldScript);
-        var predecessor = await InstantTestServer.StartAsync();
+        await using var predecessor = await InstantTestServer.StartAsync(); // disposed again below: it stops mid-test
         int port = predecessor.Port;
         using var successor = InstantProcess.Start("-h", "127.0.0.1", port.ToString(), "--http-log", dir.PathOf("http.log"),
             "--debug-log", dir.PathOf("debug.log"), "--startup-cmd", $"/bin/sh {script} {dir.Path}");
@@ -53,7 +53,7 @@ public class TakeoverSpecs
     {
         using var dir = new TempDirectory();
         var script = dir.Write("hold.sh", HoldScript);
-        var occupant = new TcpListener(IPAddress.Loopback, 0);
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
         occupant.Start();
         int port = ((IPEndPoint)occupant.LocalEndpoint).Port;
         using var successor = InstantProcess.Start("-h", "127.0.0.1", port.ToString(), "--http-log", dir.PathOf("http.log"),
