@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using Akka.Hosting;
+using Instant.Actors.Cluster;
 using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
@@ -88,13 +89,23 @@ public sealed class InstantServer : IAsyncDisposable
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
         EmbeddedScribeConfiguration scribes;
+        InstantClusterSettings? cluster;
         try
         {
             scribes = EmbeddedScribeConfiguration.From(config.Get);
+            cluster = ClusterSettings(config, options.Host);
         }
         catch (FormatException e)
         {
             throw new CommandLineException(e.Message);
+        }
+
+        if (cluster is not null && scribes.Rooms.Count > 0)
+        {
+            // Each node would start its own Scribe per room and log every post twice or more.
+            throw new CommandLineException(
+                "instant.scribe.rooms cannot be combined with instant.cluster.seeds yet: every node would log the rooms; "
+                + "run a standalone scribe against the cluster instead");
         }
 
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
@@ -148,8 +159,8 @@ public sealed class InstantServer : IAsyncDisposable
 
         // Kestrel's and its transport's buffers in 1 KB blocks, not 4 KB (SmallBlockMemoryPool).
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new SmallBlockMemoryPoolFactory());
-        builder.Services.AddInstantCore(serverInfo, connectionLimits, roomIdle);
-        builder.Services.AddAkka("instant", (akka, _) =>
+        builder.Services.AddInstantCore(serverInfo, connectionLimits, roomIdle, clustered: cluster is not null);
+        builder.Services.AddAkka(cluster?.Name ?? InstantClusterSettings.DefaultName, (akka, _) =>
         {
             akka.AddInstantDefaults();
             akka.ConfigureLoggers(loggers =>
@@ -158,7 +169,15 @@ public sealed class InstantServer : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.AddInstantRooms();
+            if (cluster is null)
+            {
+                akka.AddInstantRooms();
+            }
+            else
+            {
+                akka.AddInstantCluster(cluster);
+            }
+
             akka.AddEmbeddedScribes(scribes);
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
@@ -170,6 +189,12 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));
+
+        if (cluster is not null)
+        {
+            builder.Services.AddHostedService(sp => new ClusterJoined(
+                sp.GetRequiredService<IdGenerator>(), cluster.Seeds, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Instant")));
+        }
 
         if (scribes.Rooms.Count > 0)
         {
@@ -193,7 +218,7 @@ public sealed class InstantServer : IAsyncDisposable
         app.UseMiddleware<HttpLogMiddleware>();
         var site = app.Services.GetRequiredService<SiteHandler>();
         app.Run(site.HandleAsync);
-        CloseConnectionsOnShutdown(app);
+        CloseConnectionsOnShutdown(app, clustered: cluster is not null);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
         log.LogInformation("Instant.Actors {Version}{Revision}", Version, Revision is null ? string.Empty : $" ({Revision})");
@@ -322,11 +347,54 @@ public sealed class InstantServer : IAsyncDisposable
         throw new InvalidOperationException("the server reports no bound address");
     }
 
-    /// <summary>On shutdown every WebSocket gets a close frame (1001) rather than a reset.</summary>
-    private static void CloseConnectionsOnShutdown(WebApplication app)
+    /// <summary>
+    /// On shutdown every WebSocket gets a close frame (1001) rather than a reset. A cluster node
+    /// first hands its room shards to the other nodes (a graceful leave).
+    /// </summary>
+    private static void CloseConnectionsOnShutdown(WebApplication app, bool clustered)
     {
         var directory = app.Services.GetRequiredService<ParticipantDirectory>();
-        app.Lifetime.ApplicationStopping.Register(() => directory.TellAll(new CloseConnection(ConnectionCloseReason.ServerShutdown)));
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            if (clustered)
+            {
+                var system = app.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+                ClusterHandOff.HandOffRoomsAsync(system, app.Services.GetRequiredService<ActorRegistry>(), TimeSpan.FromSeconds(10))
+                    .GetAwaiter().GetResult();
+            }
+
+            directory.TellAll(new CloseConnection(ConnectionCloseReason.ServerShutdown));
+        });
+    }
+
+    /// <summary>
+    /// Cluster mode from <c>instant.cluster.*</c>, or null without seeds. Akka.Remote listens on
+    /// <c>instant.cluster.host</c> (default: the HTTP host; this machine's name when that is a
+    /// wildcard) and <c>instant.cluster.port</c>, which cluster mode requires.
+    /// </summary>
+    private static InstantClusterSettings? ClusterSettings(InstantConfiguration config, string httpHost)
+    {
+        var seeds = InstantClusterSettings.ParseSeeds(config.Get("instant.cluster.seeds"));
+        if (seeds.Count == 0)
+        {
+            return null;
+        }
+
+        if (config.Get("instant.cluster.port") is not { Length: > 0 } portText)
+        {
+            throw new FormatException("instant.cluster.port is required with instant.cluster.seeds: the port this node's cluster transport listens on");
+        }
+
+        if (!int.TryParse(portText, out int port) || port is < 0 or > 65535)
+        {
+            throw new FormatException($"instant.cluster.port: '{portText}' is not a port number");
+        }
+
+        string host = config.Get("instant.cluster.host") is { Length: > 0 } configured
+            ? configured
+            : httpHost is "*" or "" or "0.0.0.0" or "::" or "[::]" ? Dns.GetHostName() : httpHost;
+        string name = config.Get("instant.cluster.name") is { Length: > 0 } n ? n : InstantClusterSettings.DefaultName;
+        return new InstantClusterSettings(name, host.Trim('[', ']'), port, seeds);
     }
 
     private static Akka.Event.LogLevel AkkaLevel(LogLevel level) => level switch

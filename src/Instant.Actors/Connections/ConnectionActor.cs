@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using Instant.Actors.Cluster;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
@@ -73,6 +74,9 @@ public sealed class ConnectionActor : UntypedActor
             case CheckPingDeadline check:
                 CheckDeadline(check);
                 break;
+            case RemoteUnicastDone done:
+                RemoteUnicastAnswered(done);
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -83,7 +87,11 @@ public sealed class ConnectionActor : UntypedActor
     {
         _services.Directory.Add(_identity.Id, Self);
         Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now));
-        _services.Rooms.Tell(new JoinRoom(_identity.Room, _identity.Id, _identity.Uuid, Self, Announce: !IsApi));
+        if (!IsApi)
+        {
+            // The API group is in no room: it only unicasts, by participant id.
+            _services.Rooms.Tell(new JoinRoom(_identity.Room, _identity.Id, _identity.Uuid, Self, Announce: true));
+        }
     }
 
     protected override void PostStop()
@@ -98,7 +106,10 @@ public sealed class ConnectionActor : UntypedActor
 
         _deadlineCheck?.Cancel();
         _services.Directory.Remove(_identity.Id);
-        _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
+        if (!IsApi)
+        {
+            _services.Rooms.Tell(new LeaveRoom(_identity.Room, _identity.Id));
+        }
     }
 
     // A connection never restarts: a second identity frame and join would confuse everyone.
@@ -145,27 +156,53 @@ public sealed class ConnectionActor : UntypedActor
         }
     }
 
-    /// <summary>An <c>/api/ws</c> unicast reaches any participant of this process by id.</summary>
+    /// <summary>
+    /// An <c>/api/ws</c> unicast reaches any participant by id: of this process directly, of
+    /// another node of the cluster through that node's <see cref="Cluster.ParticipantGatewayActor"/>
+    /// (the id names its node), which answers whether it delivered.
+    /// </summary>
     private void UnicastAnywhere(ClientFrame frame)
     {
-        IActorRef? recipient = null;
-        if (IdFormat.TryParse(frame.To, out long to))
+        if (!IdFormat.TryParse(frame.To, out long to))
         {
-            recipient = _services.Directory.Find(to);
-        }
-
-        long now = Now;
-        if (recipient is null)
-        {
-            string? target = frame.To;
-            SendError(frame.Seq, ProtocolError.NoParticipant, w => RoomActor.NoParticipantDetail(w, target));
+            NoParticipant(frame.Seq, frame.To);
             return;
         }
 
-        long id = _services.Ids.Next();
-        Send(ServerFrames.Response(frame.Seq, id, MessageTypes.Unicast, now));
-        recipient.Tell(new Deliver(ServerFrames.Unicast(id, _identity.Id, to, frame.Data, now)));
+        long now = Now;
+        if (_services.Directory.Find(to) is { } recipient)
+        {
+            long id = _services.Ids.Next();
+            Send(ServerFrames.Response(frame.Seq, id, MessageTypes.Unicast, now));
+            recipient.Tell(new Deliver(ServerFrames.Unicast(id, _identity.Id, to, frame.Data, now)));
+            return;
+        }
+
+        if (_services.RemoteParticipants?.GatewayFor(to) is not { } gateway)
+        {
+            NoParticipant(frame.Seq, frame.To);
+            return;
+        }
+
+        long messageId = _services.Ids.Next();
+        var unicast = ServerFrames.Unicast(messageId, _identity.Id, to, frame.Data, now);
+        Context.ActorSelection(gateway).Tell(new RemoteUnicast(to, messageId, frame.Seq.ToArray(), unicast), Self);
     }
+
+    private void RemoteUnicastAnswered(RemoteUnicastDone done)
+    {
+        if (done.Delivered)
+        {
+            Send(ServerFrames.Response(done.Seq, done.MessageId, MessageTypes.Unicast, Now));
+        }
+        else
+        {
+            NoParticipant(done.Seq, IdFormat.ToHex(done.To));
+        }
+    }
+
+    private void NoParticipant(ReadOnlyMemory<byte> seq, string? target)
+        => SendError(seq, ProtocolError.NoParticipant, w => RoomActor.NoParticipantDetail(w, target));
 
     private void SetDeadline(long? next)
     {

@@ -1,21 +1,23 @@
+using Akka.Actor;
 using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Connections;
 
 /// <summary>An encoded frame for this connection's client, shared by all recipients of a relay.</summary>
-public sealed record Deliver(byte[] Frame);
+/// <remarks>Messages of this file stay in their process (no cluster form).</remarks>
+public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
 
 /// <summary>A frame from the client that the codec refused (not text, not JSON, too large).</summary>
-public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null);
+public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null) : INoSerializationVerificationNeeded;
 
 /// <summary>The socket has closed (by the client, or after an error); the connection ends.</summary>
-public sealed record SocketClosed(string Reason)
+public sealed record SocketClosed(string Reason) : INoSerializationVerificationNeeded
 {
     public static readonly SocketClosed ByClient = new("closed by client");
 }
 
 /// <summary>Checks whether the client's promised ping deadline has passed.</summary>
-internal sealed record CheckPingDeadline(long Deadline);
+internal sealed record CheckPingDeadline(long Deadline) : INoSerializationVerificationNeeded;
 
 /// <summary>Close this connection from the server side (shutdown, administration).</summary>
-public sealed record CloseConnection(ConnectionCloseReason Reason);
+public sealed record CloseConnection(ConnectionCloseReason Reason) : INoSerializationVerificationNeeded;

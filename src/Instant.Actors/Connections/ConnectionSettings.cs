@@ -1,16 +1,23 @@
 using Akka.Actor;
+using Instant.Actors.Cluster;
 using Instant.Actors.Identity;
 
 namespace Instant.Actors.Connections;
 
-/// <summary>What every connection shares: the room lookup, ids, time, server facts and limits.</summary>
+/// <summary>
+/// What every connection shares: its node's room relays, the participants of this process,
+/// ids, time, server facts and limits; in a cluster, how to reach participants of other nodes.
+/// </summary>
 public sealed record ConnectionServices(
     IActorRef Rooms,
     ParticipantDirectory Directory,
     IdGenerator Ids,
     TimeProvider Time,
     ServerInfo Server,
-    ConnectionLimits Limits);
+    ConnectionLimits Limits)
+{
+    public RemoteParticipants? RemoteParticipants { get; init; }
+}
 
 /// <summary>Per-connection limits with defaults; see docs/SERVER.md for the configuration keys.</summary>
 public sealed record ConnectionLimits

@@ -7,27 +7,21 @@ namespace Instant.Actors.Hosting;
 
 /// <summary>
 /// Opens connections: a <see cref="ConnectionActor"/> per socket (or in-process participant),
-/// attached to the room lookup seam. The web layer and embedded participants both use it.
+/// a child of <see cref="ConnectionsActor"/>, attached to its node's room relays. The web layer
+/// and embedded participants both use it.
 /// </summary>
 public sealed class InstantConnections
 {
-    private readonly ActorSystem _system;
-    private readonly ActorRegistry _registry;
-    private readonly Lazy<ConnectionServices> _services;
     private readonly IdGenerator _ids;
     private readonly UuidFactory _uuids;
+    private readonly Lazy<IActorRef> _parent;
 
-    public InstantConnections(
-        ActorSystem system, ActorRegistry registry, ParticipantDirectory directory, IdGenerator ids,
-        UuidFactory uuids, TimeProvider time, ServerInfo server, ConnectionLimits limits)
+    public InstantConnections(ActorRegistry registry, IdGenerator ids, UuidFactory uuids)
     {
-        _system = system;
-        _registry = registry;
         _ids = ids;
         _uuids = uuids;
-        // The room region is registered while the actor system starts, after this is built.
-        _services = new Lazy<ConnectionServices>(() => new ConnectionServices(
-            _registry.Get<RoomRegion>(), directory, ids, time, server, limits));
+        // The parent is registered while the actor system starts, after this is built.
+        _parent = new Lazy<IActorRef>(registry.Get<ConnectionsActor>);
     }
 
     /// <summary>A fresh connection id, and the identity UUID derived from it for newcomers.</summary>
@@ -38,6 +32,10 @@ public sealed class InstantConnections
     }
 
     /// <summary>Starts the connection actor; it sends <c>identity</c> through the sink and joins the room.</summary>
-    public IActorRef Open(ConnectionIdentity identity, IConnectionSink sink)
-        => _system.ActorOf(ConnectionActor.Props(identity, _services.Value, sink), "c" + IdFormat.ToHex(identity.Id));
+    public Task<IActorRef> OpenAsync(ConnectionIdentity identity, IConnectionSink sink)
+    {
+        var opened = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _parent.Value.Tell(new OpenConnection(identity, sink, opened));
+        return opened.Task;
+    }
 }

@@ -1,6 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
-using Instant.Actors.Connections;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 
@@ -8,40 +8,82 @@ namespace Instant.Actors.Rooms;
 
 /// <summary>
 /// One room: owns its participant set and relays presence, broadcasts, unicasts and
-/// <c>who</c>. Every relayed frame is encoded once and the same bytes go to each recipient.
-/// An empty room asks its parent to passivate it after <see cref="RoomServices.IdleTimeout"/>.
+/// <c>who</c>. Participants are reached through the <see cref="RoomRelayActor"/> of their node,
+/// so a frame is encoded once and sent once per node with members, whatever the number of
+/// recipients there. An empty room asks its parent to passivate it after
+/// <see cref="RoomServices.IdleTimeout"/> (Akka's <see cref="Passivate"/>: the parent is a
+/// Cluster Sharding shard, or <see cref="LocalEntityParent"/> in one process).
 /// </summary>
 public sealed class RoomActor : ReceiveActor
 {
-    private readonly Dictionary<long, Participant> _participants = new();
-    private readonly RoomServices _services;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Roster entries per <see cref="RelayRoster"/> page: ~12 bytes each, far below the frame limit.</summary>
+    private const int RosterPage = 2048;
 
-    public RoomActor(RoomServices services)
+    private readonly Dictionary<long, Participant> _participants = new();
+    private readonly Dictionary<IActorRef, int> _relays = new();
+    private readonly RoomServices _services;
+    private readonly string _name;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _lastMessageId;
+
+    public RoomActor(string name, RoomServices services)
     {
+        _name = name;
         _services = services;
-        Receive<JoinRoom>(Join);
+        Receive<AttachMember>(Attach);
+        Receive<ReattachMembers>(Reattach);
         Receive<LeaveRoom>(m => Leave(m.Id));
         Receive<BroadcastToRoom>(Broadcast);
         Receive<UnicastInRoom>(Unicast);
         Receive<WhoInRoom>(Who);
+        Receive<Terminated>(t => RelayEnded(t.ActorRef));
         Receive<ReceiveTimeout>(_ => PassivateIfEmpty());
     }
 
-    public static Props Props(RoomServices services) => Akka.Actor.Props.Create(() => new RoomActor(services));
+    public static Props Props(string name, RoomServices services) => Akka.Actor.Props.Create(() => new RoomActor(name, services));
 
     protected override void PreStart() => Context.SetReceiveTimeout(_services.IdleTimeout);
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private void Join(JoinRoom join)
+    private void Attach(AttachMember join)
     {
-        _participants[join.Id] = new Participant(join.Connection, join.Uuid, join.Announce);
+        var relay = Sender;
+        AddRelay(relay);
+        _participants[join.Id] = new Participant(relay, join.Uuid, join.Announce);
+        _relays[relay]++;
         Context.SetReceiveTimeout(null);
         if (join.Announce)
         {
-            DeliverToAll(ServerFrames.Joined(join.Id, join.Uuid, Now));
+            // Node is set for a join (relays keep it in their rosters), and tells the newcomer's relay that it is in.
+            TellRelays(new RelayPresence(ServerFrames.Joined(join.Id, join.Uuid, Now), join.Id, NodeOf(relay)));
         }
+        else
+        {
+            TellRelay(relay, new RelayFrameTo(join.Id, [])); // an empty frame: in, unannounced
+        }
+    }
+
+    private void Reattach(ReattachMembers reattach)
+    {
+        var relay = Sender;
+        AddRelay(relay, acknowledge: true);
+        _lastMessageId = Math.Max(_lastMessageId, reattach.LastMessageId);
+        _services.Ids.Observe(_lastMessageId);
+        foreach (var member in reattach.Members)
+        {
+            if (_participants.TryAdd(member.Id, new Participant(relay, member.Uuid, Announced: true)))
+            {
+                _relays[relay]++;
+            }
+        }
+
+        if (_participants.Count > 0)
+        {
+            Context.SetReceiveTimeout(null);
+        }
+
+        _log.Info("Room {0}: a relay on {1} brought back {2} participants", _name, relay.Path.Address, reattach.Members.Count);
     }
 
     private void Leave(long id)
@@ -51,9 +93,43 @@ public sealed class RoomActor : ReceiveActor
             return;
         }
 
+        if (--_relays[gone.Relay] == 0)
+        {
+            _relays.Remove(gone.Relay);
+            Context.Unwatch(gone.Relay);
+        }
+
         if (gone.Announced)
         {
-            DeliverToAll(ServerFrames.Left(id, Now));
+            TellRelays(new RelayPresence(ServerFrames.Left(id, Now), id, null));
+        }
+
+        if (_participants.Count == 0)
+        {
+            Context.SetReceiveTimeout(_services.IdleTimeout);
+        }
+    }
+
+    /// <summary>
+    /// A relay ended: on a live node only once its participants had left; with a lost node,
+    /// its participants are gone, and every other relay tells its own participants so.
+    /// </summary>
+    private void RelayEnded(IActorRef relay)
+    {
+        if (!_relays.Remove(relay))
+        {
+            return;
+        }
+
+        var gone = _participants.Where(p => p.Value.Relay.Equals(relay)).Select(p => p.Key).ToList();
+        foreach (long id in gone)
+        {
+            _participants.Remove(id);
+        }
+
+        if (gone.Count > 0)
+        {
+            _log.Info("Room {0}: {1} participants on {2} are gone with their node", _name, gone.Count, relay.Path.Address);
         }
 
         if (_participants.Count == 0)
@@ -69,10 +145,18 @@ public sealed class RoomActor : ReceiveActor
             return; // the sender left while its message was on the way
         }
 
-        long id = _services.Ids.Next();
+        long id = NextMessageId();
         long now = Now;
-        sender.Connection.Tell(new Deliver(ServerFrames.Response(message.Seq, id, MessageTypes.Broadcast, now)));
-        DeliverToAll(ServerFrames.Broadcast(id, message.From, message.Data, now));
+        var frame = ServerFrames.Broadcast(id, message.From, message.Data, now);
+        var relayed = new RelayFrame(frame, id);
+        foreach (var relay in _relays.Keys)
+        {
+            // The sender's node gets the response in the same message, delivered first: one
+            // message per node, and per-sender order holds.
+            TellRelay(relay, relay.Equals(sender.Relay)
+                ? relayed with { ResponseTo = message.From, Response = ServerFrames.Response(message.Seq, id, MessageTypes.Broadcast, now) }
+                : relayed);
+        }
     }
 
     private void Unicast(UnicastInRoom message)
@@ -85,14 +169,14 @@ public sealed class RoomActor : ReceiveActor
         long now = Now;
         if (!IdFormat.TryParse(message.To, out long to) || !_participants.TryGetValue(to, out var recipient))
         {
-            sender.Connection.Tell(new Deliver(ServerFrames.Error(message.Seq, ProtocolError.NoParticipant,
+            sender.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Error(message.Seq, ProtocolError.NoParticipant,
                 w => NoParticipantDetail(w, message.To), now)));
             return;
         }
 
-        long id = _services.Ids.Next();
-        sender.Connection.Tell(new Deliver(ServerFrames.Response(message.Seq, id, MessageTypes.Unicast, now)));
-        recipient.Connection.Tell(new Deliver(ServerFrames.Unicast(id, message.From, to, message.Data, now)));
+        long id = NextMessageId();
+        sender.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Response(message.Seq, id, MessageTypes.Unicast, now)));
+        TellRelay(recipient.Relay, new RelayFrameTo(to, ServerFrames.Unicast(id, message.From, to, message.Data, now)));
     }
 
     /// <summary>The recipient as given; an absent one leaves the detail empty, as in the original.</summary>
@@ -109,28 +193,109 @@ public sealed class RoomActor : ReceiveActor
         if (_participants.TryGetValue(message.From, out var asker))
         {
             var list = _participants.Select(p => KeyValuePair.Create(p.Key, p.Value.Uuid));
-            asker.Connection.Tell(new Deliver(ServerFrames.Who(message.Seq, list, Now)));
+            asker.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Who(message.Seq, list, Now)));
         }
     }
 
-    private void DeliverToAll(byte[] frame)
+    /// <summary>Message ids never decrease in a room, even after it moved between nodes.</summary>
+    private long NextMessageId()
     {
-        var deliver = new Deliver(frame);
-        foreach (var participant in _participants.Values)
+        if (_lastMessageId != 0)
         {
-            participant.Connection.Tell(deliver);
+            _services.Ids.Observe(_lastMessageId);
         }
+
+        _lastMessageId = _services.Ids.Next();
+        return _lastMessageId;
+    }
+
+    private void AddRelay(IActorRef relay, bool acknowledge = false)
+    {
+        if (_relays.ContainsKey(relay))
+        {
+            if (acknowledge)
+            {
+                relay.Tell(new RelayAttached(_name));
+            }
+
+            return;
+        }
+
+        _relays[relay] = 0;
+        Context.Watch(relay);
+        relay.Tell(new RelayAttached(_name));
+        if (_services.Clustered)
+        {
+            SendRoster(relay);
+        }
+    }
+
+    private void SendRoster(IActorRef relay)
+    {
+        var nodes = new List<string>();
+        var nodeIndex = new Dictionary<IActorRef, int>();
+        var ids = new List<long>(Math.Min(_participants.Count, RosterPage));
+        var nodeOf = new List<int>(ids.Capacity);
+        foreach (var (id, participant) in _participants)
+        {
+            if (!participant.Announced)
+            {
+                continue;
+            }
+
+            if (!nodeIndex.TryGetValue(participant.Relay, out int index))
+            {
+                index = nodes.Count;
+                nodes.Add(NodeOf(participant.Relay));
+                nodeIndex[participant.Relay] = index;
+            }
+
+            ids.Add(id);
+            nodeOf.Add(index);
+            if (ids.Count == RosterPage)
+            {
+                TellRelay(relay, new RelayRoster(nodes.ToArray(), ids.ToArray(), nodeOf.ToArray()));
+                ids.Clear();
+                nodeOf.Clear();
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            TellRelay(relay, new RelayRoster(nodes.ToArray(), ids.ToArray(), nodeOf.ToArray()));
+        }
+    }
+
+    private string NodeOf(IActorRef relay)
+        => relay.Path.Address.HasGlobalScope ? relay.Path.Address.ToString() : ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+
+    private void TellRelays(object message)
+    {
+        foreach (var relay in _relays.Keys)
+        {
+            TellRelay(relay, message);
+        }
+    }
+
+    private void TellRelay(IActorRef relay, object message)
+    {
+        if (relay.Path.Address.HasGlobalScope)
+        {
+            _services.Traffic.Count();
+        }
+
+        relay.Tell(message);
     }
 
     private void PassivateIfEmpty()
     {
         if (_participants.Count == 0)
         {
-            _log.Debug("Room {0} is idle and empty; passivating", Self.Path.Name);
+            _log.Debug("Room {0} is idle and empty; passivating", _name);
             Context.SetReceiveTimeout(null);
-            Context.Parent.Tell(new PassivateRoom(PoisonPill.Instance));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         }
     }
 
-    private readonly record struct Participant(IActorRef Connection, string Uuid, bool Announced);
+    private readonly record struct Participant(IActorRef Relay, string Uuid, bool Announced);
 }

@@ -141,7 +141,7 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         var socket = new RawWebSocketConnection(
             connection.Transport.Input, connection.Transport.Output,
             reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits);
-        return new Session(socket, d.Admission.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
+        return new Session(socket, await d.Admission.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
     }
 
     private async Task RefuseAsync(ConnectionContext connection, UpgradeRequest request, string address, HttpLog log)

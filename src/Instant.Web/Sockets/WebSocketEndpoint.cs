@@ -63,7 +63,7 @@ public sealed class WebSocketEndpoint(
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
-        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
+        var actor = await admissions.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
         await socket.RunAsync(actor);
         await input.CompleteAsync();
         await output.CompleteAsync();

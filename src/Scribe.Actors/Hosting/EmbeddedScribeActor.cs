@@ -31,6 +31,8 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         _uuid = options.Uuid;
         Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => OnConnectionEnded());
         Receive<Reconnect>(_ => Connect());
+        Receive<ConnectionOpened>(Opened);
+        Receive<Status.Failure>(failure => throw new InvalidOperationException("the Scribe's connection could not be opened", failure.Cause));
         ReceiveAny(message => _scribe.Forward(message));
     }
 
@@ -70,9 +72,16 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         _transport = new InProcessTransport();
         _scribe.Tell(new ScribeConnected(_transport));
         _log!.Write("CONNECT", ("room", _options.Room), ("id", ScribeIds.Format(id)));
-        _connection = _connections.Open(new ConnectionIdentity(_options.Room, id, _uuid), new ScribeConnectionSink(_scribe));
+        var transport = _transport;
+        _connections.OpenAsync(new ConnectionIdentity(_options.Room, id, _uuid), new ScribeConnectionSink(_scribe))
+            .PipeTo(Self, success: connection => new ConnectionOpened(connection, transport));
+    }
+
+    private void Opened(ConnectionOpened opened)
+    {
+        _connection = opened.Connection;
         Context.Watch(_connection);
-        _transport.Attach(_connection);
+        opened.Transport.Attach(_connection);
     }
 
     private void OnConnectionEnded()
@@ -90,6 +99,8 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("reconnect", Reconnect.Instance, _options.ReconnectDelay);
         }
     }
+
+    private sealed record ConnectionOpened(IActorRef Connection, InProcessTransport Transport);
 
     private sealed record Reconnect
     {

@@ -38,6 +38,49 @@ public class IdGeneratorSpecs
         Assert.True(ids.Next() > before);
     }
 
+    [Fact]
+    public void Clustered_ids_carry_their_nodes_slot_and_never_collide_between_nodes()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+        var nodeA = new IdGenerator(time, clustered: true);
+        var nodeB = new IdGenerator(time, clustered: true);
+        nodeA.AssignSlot(3);
+        nodeB.AssignSlot(17);
+
+        var fromA = Enumerable.Range(0, 200).Select(_ => nodeA.Next()).ToList();
+        var fromB = Enumerable.Range(0, 200).Select(_ => nodeB.Next()).ToList();
+
+        Assert.All(fromA, id => Assert.Equal(3, IdGenerator.SlotOf(id)));
+        Assert.All(fromB, id => Assert.Equal(17, IdGenerator.SlotOf(id)));
+        Assert.Empty(fromA.Intersect(fromB));
+        Assert.Equal(fromA.OrderBy(id => id), fromA);
+        Assert.Equal(1_700_000_000_123L, IdFormat.TimestampOf(fromA[0])); // the time part is unchanged
+        Assert.Equal(16, IdFormat.ToHex(fromB[^1]).Length);
+    }
+
+    [Fact]
+    public void An_observed_id_from_another_node_keeps_later_ids_above_it_in_this_nodes_slot()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        var ids = new IdGenerator(time, clustered: true);
+        ids.AssignSlot(5);
+        long ahead = (1_700_000_009_000L << 10) + 7; // made by a node whose clock ran ahead
+
+        ids.Observe(ahead);
+        long next = ids.Next();
+
+        Assert.True(next > ahead);
+        Assert.Equal(5, IdGenerator.SlotOf(next));
+    }
+
+    [Fact]
+    public void A_single_process_generator_has_no_slot()
+    {
+        var ids = new IdGenerator(TimeProvider.System);
+        Assert.Null(ids.Slot);
+        Assert.Throws<InvalidOperationException>(() => ids.AssignSlot(1));
+    }
+
     /// <summary>A clock that may be set backwards, which FakeTimeProvider refuses.</summary>
     private sealed class SteppingClock : TimeProvider
     {

@@ -14,13 +14,20 @@ public class RoomActorSpecs : TestKit
 {
     private readonly RoomServices _services = new(new IdGenerator(TimeProvider.System), TimeProvider.System, TimeSpan.FromHours(1));
 
+    /// <summary>A room as connections reach it: through a relay, to a room under a local parent.</summary>
+    private IActorRef NewRoom()
+    {
+        var rooms = Sys.ActorOf(LocalEntityParent.Props(name => RoomActor.Props(name, _services), new RoomMessageExtractor()));
+        return Sys.ActorOf(RoomRelaysActor.Props(new RoomRelayServices(rooms, TimeProvider.System, Clustered: false)));
+    }
+
     private static JsonElement Frame(Deliver deliver) => JsonDocument.Parse(deliver.Frame).RootElement;
 
     private JsonElement NextFrame(TestProbe probe) => Frame(probe.ExpectMsg<Deliver>());
 
     private (IActorRef Room, TestProbe A, TestProbe B) RoomWithTwo()
     {
-        var room = Sys.ActorOf(RoomActor.Props(_services));
+        var room = NewRoom();
         var a = CreateTestProbe();
         var b = CreateTestProbe();
         room.Tell(new JoinRoom("r", 1, "uuid-a", a, Announce: true));
@@ -34,7 +41,7 @@ public class RoomActorSpecs : TestKit
     [Fact]
     public void A_join_is_announced_to_everyone_including_the_newcomer()
     {
-        var room = Sys.ActorOf(RoomActor.Props(_services));
+        var room = NewRoom();
         var a = CreateTestProbe();
         var b = CreateTestProbe();
         room.Tell(new JoinRoom("r", 1, "uuid-a", a, Announce: true));
@@ -52,7 +59,7 @@ public class RoomActorSpecs : TestKit
     [Fact]
     public void A_silent_join_is_not_announced()
     {
-        var room = Sys.ActorOf(RoomActor.Props(_services));
+        var room = NewRoom();
         var a = CreateTestProbe();
         room.Tell(new JoinRoom("r", 1, "uuid-a", a, Announce: false));
         a.ExpectNoMsg(TimeSpan.FromMilliseconds(200));

@@ -7,14 +7,22 @@ using Xunit;
 
 namespace Instant.Actors.Tests.Rooms;
 
-public class RoomRegistrySpecs : TestKit
+public class LocalRoomParentSpecs : TestKit
 {
+    /// <summary>Rooms under a local parent (named <paramref name="name"/>), reached through a node's relays.</summary>
+    private IActorRef Rooms(RoomServices services, string? name = null)
+    {
+        var props = LocalEntityParent.Props(room => RoomActor.Props(room, services), new RoomMessageExtractor());
+        var rooms = name is null ? Sys.ActorOf(props) : Sys.ActorOf(props, name);
+        return Sys.ActorOf(RoomRelaysActor.Props(new RoomRelayServices(rooms, TimeProvider.System, Clustered: false)));
+    }
+
     private static RoomServices Services(TimeSpan idle) => new(new IdGenerator(TimeProvider.System), TimeProvider.System, idle);
 
     [Fact]
     public void Messages_for_one_room_reach_the_same_room_and_rooms_are_apart()
     {
-        var registry = Sys.ActorOf(RoomRegistryActor.Props(Services(TimeSpan.FromHours(1))));
+        var registry = Rooms(Services(TimeSpan.FromHours(1)));
         var a = CreateTestProbe();
         var b = CreateTestProbe();
         var elsewhere = CreateTestProbe();
@@ -37,7 +45,7 @@ public class RoomRegistrySpecs : TestKit
     [Fact]
     public void An_idle_empty_room_stops_and_comes_back_on_demand()
     {
-        var registry = Sys.ActorOf(RoomRegistryActor.Props(Services(TimeSpan.FromMilliseconds(300))), "registry");
+        var registry = Rooms(Services(TimeSpan.FromMilliseconds(300)), "registry");
         var a = CreateTestProbe();
         registry.Tell(new JoinRoom("idle", 1, "ua", a, true));
         a.ExpectMsg<Deliver>();
@@ -55,7 +63,7 @@ public class RoomRegistrySpecs : TestKit
     [Fact]
     public void A_room_with_participants_is_not_passivated()
     {
-        var registry = Sys.ActorOf(RoomRegistryActor.Props(Services(TimeSpan.FromMilliseconds(200))), "busy");
+        var registry = Rooms(Services(TimeSpan.FromMilliseconds(200)), "busy");
         var a = CreateTestProbe();
         registry.Tell(new JoinRoom("kept", 1, "ua", a, true));
         a.ExpectMsg<Deliver>();

@@ -1,0 +1,242 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Instant.Actors.Connections;
+using Instant.Actors.Protocol;
+
+namespace Instant.Actors.Rooms;
+
+/// <summary>
+/// One room as seen from one node: the room's participants whose connections this node holds.
+/// Connections send their room commands here and the relay passes them to the room (in a
+/// cluster, possibly on another node); frames from the room arrive once per node and the relay
+/// hands the same bytes to each local connection. In a cluster it also keeps the room's roster
+/// (who is on which node), so that when a node is lost it can tell its own participants who
+/// left with it, and it gives a room that ended its participants back (<see cref="ReattachMembers"/>).
+/// </summary>
+public sealed class RoomRelayActor : UntypedActor, IWithTimers
+{
+    private static readonly TimeSpan ReattachRetry = TimeSpan.FromSeconds(1);
+
+    private readonly string _room;
+    private readonly RoomRelayServices _services;
+    private readonly Dictionary<long, Member> _members = new();
+    private readonly Dictionary<long, string>? _roster;
+    private IActorRef? _roomActor;
+    private bool _reattaching;
+    private long _lastMessageId;
+
+    // Members are numbered in join order; the room handles joins from one relay in that order.
+    // A member gets room-wide frames only once the room has seen its join (its own `joined`
+    // came back), so a newcomer never sees presence or posts from before it was in.
+    private long _joinCount;
+    private long _attachedThrough;
+    private long _reattachedThrough;
+
+    public RoomRelayActor(string room, RoomRelayServices services)
+    {
+        _room = room;
+        _services = services;
+        _roster = services.Clustered ? new Dictionary<long, string>() : null;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string room, RoomRelayServices services) => Akka.Actor.Props.Create(() => new RoomRelayActor(room, services));
+
+    private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case RelayFrame frame:
+                Relay(frame);
+                break;
+            case RelayFrameTo frame:
+                if (_members.TryGetValue(frame.Id, out var member))
+                {
+                    if (frame.Frame.Length == 0)
+                    {
+                        MarkAttached(member); // a silent join, confirmed
+                    }
+                    else
+                    {
+                        member.Connection.Tell(new Deliver(frame.Frame));
+                    }
+                }
+
+                break;
+            case RelayPresence presence:
+                Presence(presence);
+                break;
+            case JoinRoom join:
+                _members[join.Id] = new Member(join.Connection, join.Uuid, ++_joinCount);
+                _services.Rooms.Tell(new AttachMember(join.Room, join.Id, join.Uuid, join.Announce));
+                break;
+            case LeaveRoom leave:
+                Leave(leave);
+                break;
+            case IRoomCommand command:
+                _services.Rooms.Tell(command);
+                break;
+            case RelayAttached:
+                Attached(Sender);
+                break;
+            case RelayRoster roster:
+                AddToRoster(roster);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_roomActor):
+                RoomEnded();
+                break;
+            case RetryReattach when _reattaching:
+                Reattach();
+                break;
+            case NodeGone gone:
+                NodeLost(gone.Node.ToString());
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Relay(RelayFrame frame)
+    {
+        _lastMessageId = Math.Max(_lastMessageId, frame.MessageId);
+        if (frame.Response is { } response && _members.TryGetValue(frame.ResponseTo, out var sender))
+        {
+            sender.Connection.Tell(new Deliver(response));
+        }
+
+        DeliverToAll(frame.Frame);
+    }
+
+    private void Presence(RelayPresence presence)
+    {
+        if (presence.Node is not null && _members.TryGetValue(presence.Id, out var joiner))
+        {
+            MarkAttached(joiner);
+        }
+
+        if (_roster is not null)
+        {
+            if (presence.Node is { } node)
+            {
+                _roster[presence.Id] = node;
+            }
+            else if (!_roster.Remove(presence.Id))
+            {
+                return; // already told: its node was lost before the room saw it leave
+            }
+        }
+
+        DeliverToAll(presence.Frame);
+    }
+
+    private void Leave(LeaveRoom leave)
+    {
+        if (!_members.Remove(leave.Id))
+        {
+            return;
+        }
+
+        _services.Rooms.Tell(leave);
+        if (_members.Count == 0)
+        {
+            // Akka's passivation: the parent buffers what arrives meanwhile and starts a new relay for it.
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+    }
+
+    private void MarkAttached(Member member) => _attachedThrough = Math.Max(_attachedThrough, member.JoinNumber);
+
+    private void Attached(IActorRef room)
+    {
+        if (_reattaching)
+        {
+            _attachedThrough = Math.Max(_attachedThrough, _reattachedThrough);
+        }
+
+        _reattaching = false;
+        Timers.Cancel(RetryReattach.Instance);
+        if (room.Equals(_roomActor))
+        {
+            return;
+        }
+
+        if (_roomActor is not null)
+        {
+            Context.Unwatch(_roomActor);
+        }
+
+        _roomActor = room;
+        Context.Watch(room);
+    }
+
+    /// <summary>The room stopped: its node was lost, or its shard moved. Its next incarnation learns our participants.</summary>
+    private void RoomEnded()
+    {
+        _roomActor = null;
+        if (_members.Count > 0)
+        {
+            _reattaching = true;
+            Reattach();
+        }
+    }
+
+    /// <summary>Sent until the room confirms: a room on a lost node is reachable again only once sharding has moved it.</summary>
+    private void Reattach()
+    {
+        var members = _members.Select(m => new RoomMember(m.Key, m.Value.Uuid)).ToArray();
+        _reattachedThrough = _joinCount;
+        _services.Rooms.Tell(new ReattachMembers(_room, members, _lastMessageId));
+        Timers.StartSingleTimer(RetryReattach.Instance, RetryReattach.Instance, ReattachRetry);
+    }
+
+    private void AddToRoster(RelayRoster roster)
+    {
+        if (_roster is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < roster.Ids.Count; i++)
+        {
+            _roster[roster.Ids[i]] = roster.Nodes[roster.NodeOf[i]];
+        }
+    }
+
+    /// <summary>Everyone of the room on a lost node has left: our participants get <c>left</c> for each.</summary>
+    private void NodeLost(string node)
+    {
+        if (_roster is null)
+        {
+            return;
+        }
+
+        var gone = _roster.Where(r => r.Value == node).Select(r => r.Key).ToList();
+        long now = Now;
+        foreach (long id in gone)
+        {
+            _roster.Remove(id);
+            DeliverToAll(ServerFrames.Left(id, now));
+        }
+    }
+
+    private void DeliverToAll(byte[] frame)
+    {
+        var deliver = new Deliver(frame);
+        foreach (var member in _members.Values)
+        {
+            if (member.JoinNumber <= _attachedThrough)
+            {
+                member.Connection.Tell(deliver);
+            }
+        }
+    }
+
+    private readonly record struct Member(IActorRef Connection, string Uuid, long JoinNumber);
+}
+
+/// <summary>What relays need: the room lookup seam, time, and whether they run in a cluster.</summary>
+public sealed record RoomRelayServices(IActorRef Rooms, TimeProvider Time, bool Clustered);

@@ -1,0 +1,47 @@
+using Akka.Actor;
+using Instant.Actors.Cluster;
+
+namespace Instant.Actors.Rooms;
+
+/// <summary>
+/// The room answers a relay's first message (and a <see cref="ReattachMembers"/>): this is the
+/// room, watch it. In a cluster a <see cref="RelayRoster"/> follows with everyone already in.
+/// </summary>
+public sealed record RelayAttached(string Room) : IClusterMessage;
+
+/// <summary>
+/// Who is in the room and on which node, for a relay that just attached (in pages, so no
+/// message nears the remote frame limit): when a node is lost, each relay tells its own
+/// participants who left with it. <paramref name="NodeOf"/> indexes <paramref name="Nodes"/>.
+/// </summary>
+public sealed record RelayRoster(IReadOnlyList<string> Nodes, IReadOnlyList<long> Ids, IReadOnlyList<int> NodeOf) : IClusterMessage;
+
+/// <summary>
+/// A broadcast for every participant of the relay's node; <paramref name="MessageId"/> is its id.
+/// On the sender's node <see cref="Response"/> goes to participant <see cref="ResponseTo"/> first.
+/// </summary>
+public sealed record RelayFrame(byte[] Frame, long MessageId) : IClusterMessage
+{
+    public long ResponseTo { get; init; }
+
+    public byte[]? Response { get; init; }
+}
+
+/// <summary>A frame for one participant of the relay's node; an empty one confirms its unannounced join.</summary>
+public sealed record RelayFrameTo(long Id, byte[] Frame) : IClusterMessage;
+
+/// <summary>
+/// A <c>joined</c> (<paramref name="Node"/> is the newcomer's node address) or <c>left</c>
+/// (<paramref name="Node"/> is null) frame for every participant of the relay's node. A
+/// <c>joined</c> also tells the newcomer's own relay that the room has it.
+/// </summary>
+public sealed record RelayPresence(byte[] Frame, long Id, string? Node) : IClusterMessage;
+
+/// <summary>From the relay parent: a cluster node is gone, and with it its participants.</summary>
+public sealed record NodeGone(Address Node) : INoSerializationVerificationNeeded;
+
+/// <summary>Sent by a relay to itself while its room has not confirmed a <see cref="ReattachMembers"/>.</summary>
+internal sealed record RetryReattach : INoSerializationVerificationNeeded
+{
+    public static readonly RetryReattach Instance = new();
+}
