@@ -60,8 +60,13 @@ public sealed class InstantServer : IAsyncDisposable
     public static Task<InstantServer> StartAsync(string[] args, CancellationToken cancellation = default)
         => StartAsync(CommandLine.Parse(args), null, cancellation);
 
+    /// <summary>
+    /// Starts a server; <paramref name="configureAkka"/> may add Akka settings last (an embedding
+    /// host's own actors, or test settings such as <c>serialize-messages</c>).
+    /// </summary>
     public static async Task<InstantServer> StartAsync(
-        ServerOptions options, Func<string, string?>? environment = null, CancellationToken cancellation = default)
+        ServerOptions options, Func<string, string?>? environment = null, CancellationToken cancellation = default,
+        Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         if (options.Plugins.Count > 0)
         {
@@ -179,6 +184,7 @@ public sealed class InstantServer : IAsyncDisposable
             }
 
             akka.AddEmbeddedScribes(scribes);
+            configureAkka?.Invoke(akka);
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
         builder.Services.AddSingleton(socketLimits);

@@ -1,3 +1,5 @@
+using Instant.Web.Cli;
+
 namespace Instant.Web.Tests.Support;
 
 /// <summary>
@@ -33,7 +35,10 @@ public sealed class InstantTestServer : IAsyncDisposable
     /// Starts a server with <c>-h 127.0.0.1 0</c>, logs in files, <c>-o instant.cookies.insecure=yes</c>
     /// unless <paramref name="extra"/> sets that key, and the <paramref name="extra"/> arguments.
     /// </summary>
-    public static async Task<InstantTestServer> StartAsync(params string[] extra)
+    public static Task<InstantTestServer> StartAsync(params string[] extra) => StartAsync(null, extra);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with Akka settings of the test's own added last.</summary>
+    public static async Task<InstantTestServer> StartAsync(Action<Akka.Hosting.AkkaConfigurationBuilder>? configureAkka, params string[] extra)
     {
         var directory = new TempDirectory();
         string httpLog = directory.PathOf("http.log");
@@ -52,7 +57,7 @@ public sealed class InstantTestServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
-            var server = await InstantServer.StartAsync(args.ToArray(), timeout.Token);
+            var server = await InstantServer.StartAsync(CommandLine.Parse(args.ToArray()), null, timeout.Token, configureAkka);
             return new InstantTestServer(server, directory, httpLog, debugLog);
         }
         catch
