@@ -11,12 +11,12 @@ public sealed class CommandLineSpecs
     {
         var o = CommandLine.Parse(["fanout", "--server", "127.0.0.1:9000", "-c", "100", "--senders=3", "--posts", "50", "-w", "4", "--rooms", "2"]);
         Assert.Equal(ScenarioKind.Fanout, o.Scenario);
-        Assert.Equal(new Uri("ws://127.0.0.1:9000/"), o.Server);
+        Assert.Equal([new Uri("ws://127.0.0.1:9000/")], o.Servers);
         Assert.Equal(100, o.Clients);
         Assert.Equal(3, o.Senders);
         Assert.Equal(50, o.Posts);
         Assert.Equal(4, o.InFlight);
-        Assert.Equal("ws://127.0.0.1:9000/room/load1/ws", o.RoomSocketUri(o.RoomOf(3)).ToString());
+        Assert.Equal("ws://127.0.0.1:9000/room/load1/ws", o.RoomSocketUri(0, o.RoomOf(3)).ToString());
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class ScenarioSpecs(ServerFixture server) : IClassFixture<ServerFi
     private LoadOptions Options(ScenarioKind kind) => new()
     {
         Scenario = kind,
-        Server = server.SocketBase,
+        Servers = [server.SocketBase],
         // A fresh room per run so runs do not see each other's members.
         RoomPrefix = "spec" + Interlocked.Increment(ref _roomCounter) + "r",
         Quiet = true,

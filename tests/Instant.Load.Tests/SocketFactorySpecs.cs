@@ -16,7 +16,7 @@ public sealed class SocketFactorySpecs
         try
         {
             int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            using var factory = new SocketFactory(new Uri($"ws://127.0.0.1:{port}/"), 3);
+            using var factory = new SocketFactory([new Uri($"ws://127.0.0.1:{port}/")], 3);
             Assert.Equal(3, factory.SourceAddressCount);
             var seen = new List<IPAddress>();
             for (int client = 0; client < 3; client++)
