@@ -127,12 +127,16 @@ public sealed class AggregatorSpecs
         plain.Tick(agg);
         plain.Tick(agg);
         agg.Add(0, Snap(1, 2.0, 5_000, 1.5, 2.0));
+        // Two intervals arrive between ticks: both get their line.
+        agg.Add(0, Snap(2, 3.0, 13_000, 1.5, 3.0));
         plain.Tick(agg);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.StartsWith("t=1s ", lines[0]);
         Assert.StartsWith("t=2s ", lines[1]);
         Assert.Contains("deliveries/s=10000", lines[1]);
+        Assert.StartsWith("t=3s ", lines[2]);
+        Assert.Contains("deliveries/s=8000", lines[2]);
         Assert.DoesNotContain("starting", output.ToString());
     }
 }

@@ -153,7 +153,7 @@ internal sealed class LoadMetrics
             LastReconnectTicks = Interlocked.Read(ref LastReconnectTicks),
             Abandoned = Interlocked.Read(ref Abandoned),
             Unsent = Interlocked.Read(ref Unsent),
-            Nodes = Nodes.Select(n => n.Take()).ToArray(),
+            Nodes = Nodes.Length == 1 ? [Nodes[0].Take() with { Delivered = Interlocked.Read(ref Delivered) }] : Nodes.Select(n => n.Take()).ToArray(),
             Errors = new Dictionary<string, long>(_errors, StringComparer.Ordinal),
             ConnectUs = Take(Connect, ref _recycleConnect),
             DeliveryUs = Take(Delivery, ref _recycleDelivery),

@@ -60,13 +60,20 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
         lock (_gate) _samples.Add((seconds, server, loadCpuSeconds));
     }
 
-    /// <summary>The newest interval all workers have reported, or null before the first.</summary>
-    public LiveView? Live()
+    /// <summary>The newest interval all workers have reported, or -1 before the first.</summary>
+    public int CompleteIndex()
+    {
+        lock (_gate) return _snaps.Any(l => l.Count == 0) ? -1 : _snaps.Min(l => l[^1].Index);
+    }
+
+    /// <summary>Interval <paramref name="index"/> (default: the newest all workers have reported), or null before the first.</summary>
+    public LiveView? Live(int? index = null)
     {
         lock (_gate)
         {
-            if (_snaps.Any(l => l.Count == 0)) return null;
-            int k = _snaps.Min(l => l[^1].Index);
+            int complete = CompleteIndex();
+            if (complete < 0) return null;
+            int k = Math.Min(index ?? complete, complete);
             var row = Row(k);
             var server = _samples.Count > 0 ? _samples[^1].Server : null;
             var baseline = _samples.Select(x => x.Server).FirstOrDefault(x => x != null);

@@ -61,7 +61,7 @@ internal static class HtmlReport
             }
             if (r.Reconnect is { Reconnects: > 0 })
             {
-                var storm = t.Where(x => x.Nodes.Any(n => n.ReconnectsPerSecond > 0)).ToList();
+                var storm = PngCharts.StormRows(r);
                 sb.Append(Chart("Reconnects accepted per second, per node", "seconds", "reconnects/s",
                     r.Nodes.Select((n, i) => new Series($"node {i}", Colors[i % Colors.Length], storm.Select(x => (x.Seconds, x.Nodes.ElementAtOrDefault(i)?.ReconnectsPerSecond ?? 0)).ToList())).ToList(), F));
             }

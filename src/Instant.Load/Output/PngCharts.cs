@@ -135,7 +135,7 @@ internal static class PngCharts
 
     public static (Plot?, string?) ReconnectsPerNode(RunResult r)
     {
-        var rows = r.Timeline.Where(x => x.Nodes.Any(n => n.ReconnectsPerSecond > 0)).ToList();
+        var rows = StormRows(r);
         if (r.Reconnect is not { Reconnects: > 0 }) return (null, "no client reconnected");
         if (rows.Count == 0) return (null, "all reconnects happened in the same instant, so there is no rate");
         var plot = new Plot();
@@ -147,13 +147,21 @@ internal static class PngCharts
         return (plot, null);
     }
 
-    /// <summary>A line; with a single point it is drawn as a marker, so a one-second run still shows.</summary>
+    /// <summary>The intervals from the first to the last in which some node accepted reconnects.</summary>
+    public static List<TimelineRow> StormRows(RunResult r)
+    {
+        int first = r.Timeline.FindIndex(x => x.Nodes.Any(n => n.ReconnectsPerSecond > 0));
+        int last = r.Timeline.FindLastIndex(x => x.Nodes.Any(n => n.ReconnectsPerSecond > 0));
+        return first < 0 ? new() : r.Timeline.GetRange(first, last - first + 1);
+    }
+
+    /// <summary>A line; a short one shows its points as markers (a single interval is only a marker).</summary>
     private static void Line(Plot plot, IEnumerable<double> xs, IEnumerable<double> ys, string? legend)
     {
         var x = xs.ToArray();
         var line = plot.Add.Scatter(x, ys.ToArray());
         line.LineWidth = 2;
-        line.MarkerSize = x.Length == 1 ? 8 : 0;
+        line.MarkerSize = x.Length == 1 ? 8 : x.Length <= 12 ? 5 : 0;
         if (legend != null) line.LegendText = legend;
     }
 
@@ -162,7 +170,8 @@ internal static class PngCharts
     {
         plot.Axes.AutoScale();
         var limits = plot.Axes.GetLimits();
-        plot.Axes.SetLimitsY(0, limits.Top > 0 ? limits.Top : 1);
+        // Headroom above the highest point: a single interval's point would sit on the frame.
+        plot.Axes.SetLimitsY(0, limits.Top > 0 ? limits.Top * 1.08 : 1);
     }
 
     private static void Label(Plot plot, string title, string x, string y)

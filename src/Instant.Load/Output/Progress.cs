@@ -75,10 +75,12 @@ internal abstract class Progress
 
         public override void Tick(Aggregator agg)
         {
-            var v = agg.Live();
-            if (v == null || v.Totals.Index <= _printed) return;
-            _printed = v.Totals.Index;
-            output.WriteLine(PlainLine(v, o));
+            // Ticks and snapshots keep their own clocks: a tick may find no new interval, or two.
+            for (int k = agg.CompleteIndex(), next = _printed + 1; next <= k; next++)
+            {
+                if (agg.Live(next) is { } v) output.WriteLine(PlainLine(v, o));
+                _printed = next;
+            }
         }
     }
 

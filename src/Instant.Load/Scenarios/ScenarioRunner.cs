@@ -202,7 +202,8 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
     private async Task ClosedLoopAsync(IReadOnlyList<LoadClient> senders, int posts, int window, double replyRatio, CancellationToken ct)
     {
         if (senders.Count == 0 || posts == 0) return;
-        using var slots = new SemaphoreSlim(window);
+        // Not disposed: a late echo or a send still under way may release it after this returns.
+        var slots = new SemaphoreSlim(window);
         int completed = 0, sent = 0, notSent = 0, pending = 0, next = 0;
         ctx.OnEcho = (_, _) => { Interlocked.Increment(ref completed); slots.Release(); };
         ctx.OnAbandoned = n => { Interlocked.Add(ref completed, n); slots.Release(n); };
