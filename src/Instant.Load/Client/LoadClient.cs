@@ -43,6 +43,8 @@ internal sealed class LoadClient
         public readonly TaskCompletionSource<bool> Identity = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Connecting, then Established (by the receive loop, on identity) or Ended (by whoever gives up first).</summary>
         public int State;
+        /// <summary>Posts sent on this connection whose echo has not come back (an echo comes on the same connection).</summary>
+        public int Outstanding;
         public Task ReceiveLoop = Task.CompletedTask;
     }
 
@@ -56,8 +58,6 @@ internal sealed class LoadClient
     private int _lastPostIdLength;
     private int _seq;
     private long _postSeq;
-    /// <summary>Posts sent whose echo has not come back yet.</summary>
-    private int _outstanding;
     private bool _everEstablished;
     private bool _everLost;
     private long _lossTicks;
@@ -225,22 +225,19 @@ internal sealed class LoadClient
             Interlocked.Increment(ref M.Closed);
             return;
         }
-        OnLost(link.Node, cause ?? "closed");
+        OnLost(link, cause ?? "closed");
     }
 
     /// <summary>The server closed or reset an established connection.</summary>
-    private void OnLost(int node, string cause)
+    private void OnLost(Link link, string cause)
     {
+        int node = link.Node;
         long now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref M.Disconnects);
         Interlocked.Increment(ref M.Nodes[node].Disconnects);
         M.Error("disconnect: " + cause);
-        int abandoned = Interlocked.Exchange(ref _outstanding, 0);
-        if (abandoned > 0)
-        {
-            Interlocked.Add(ref M.Abandoned, abandoned);
-            _ctx.OnAbandoned?.Invoke(abandoned);
-        }
+        // State is Ended already: a send that comes after this sees it and abandons its own post.
+        Abandon(Interlocked.Exchange(ref link.Outstanding, 0));
         if (!_ctx.Options.Reconnect) return;
         if (!_everLost)
         {
@@ -312,7 +309,7 @@ internal sealed class LoadClient
         switch (f.Type)
         {
             case FrameType.Broadcast or FrameType.Unicast:
-                if (f.Payload == PayloadType.Post) OnPost(span, ref f);
+                if (f.Payload == PayloadType.Post) OnPost(link, span, ref f);
                 else if (f.Payload != PayloadType.None && f.Payload != PayloadType.Other && f.Payload != PayloadType.Nick) OnClientLevel(span, f.Payload);
                 break;
             case FrameType.Identity: OnIdentity(link, span); break;
@@ -323,7 +320,7 @@ internal sealed class LoadClient
         }
     }
 
-    private void OnPost(ReadOnlySpan<byte> frame, ref ScannedFrame f)
+    private void OnPost(Link link, ReadOnlySpan<byte> frame, ref ScannedFrame f)
     {
         if (f.IdLength > 0 && f.IdLength <= _lastPostId.Length)
         {
@@ -356,7 +353,7 @@ internal sealed class LoadClient
             {
                 Interlocked.Increment(ref M.Echoed);
                 // A post abandoned when a connection was lost no longer holds a slot of the window.
-                if (TryTakeOutstanding()) _ctx.OnEcho?.Invoke(this, f.MarkSeq);
+                if (TryTakeOutstanding(link)) _ctx.OnEcho?.Invoke(this, f.MarkSeq);
             }
         }
     }
@@ -486,12 +483,20 @@ internal sealed class LoadClient
     }
 
     /// <summary>Takes one post off the outstanding count unless it is 0 (the post was abandoned already).</summary>
-    private bool TryTakeOutstanding()
+    private static bool TryTakeOutstanding(Link link)
     {
         int seen;
-        while ((seen = Volatile.Read(ref _outstanding)) > 0)
-            if (Interlocked.CompareExchange(ref _outstanding, seen - 1, seen) == seen) return true;
+        while ((seen = Volatile.Read(ref link.Outstanding)) > 0)
+            if (Interlocked.CompareExchange(ref link.Outstanding, seen - 1, seen) == seen) return true;
         return false;
+    }
+
+    /// <summary>Posts whose echo cannot come any more: their connection is gone.</summary>
+    private void Abandon(int posts)
+    {
+        if (posts <= 0) return;
+        Interlocked.Add(ref M.Abandoned, posts);
+        _ctx.OnAbandoned?.Invoke(posts);
     }
 
     /// <summary>
@@ -503,8 +508,9 @@ internal sealed class LoadClient
     {
         if (!IsOpen) return false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
-        var ws = _link?.Ws;
-        if (ws == null || ws.State != WebSocketState.Open)
+        var link = _link;
+        var ws = link?.Ws;
+        if (link == null || ws == null || ws.State != WebSocketState.Open)
         {
             _sendLock.Release();
             return false;
@@ -537,19 +543,18 @@ internal sealed class LoadClient
             w.Flush();
             Interlocked.Increment(ref M.Sent);
             Interlocked.Increment(ref _ctx.SentPerRoom[RoomIndex]);
-            Interlocked.Increment(ref _outstanding);
+            Interlocked.Increment(ref link.Outstanding);
             await ws.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            // The connection may have ended while this was sent, after its outstanding posts were abandoned.
+            if (Volatile.Read(ref link.State) == Link.Ended && TryTakeOutstanding(link)) Abandon(1);
             return true;
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException
+            or OperationCanceledException or InvalidOperationException)
         {
             if (!_closingByUs && !_ctx.Closing) Fail("send failed: " + e.GetType().Name);
             // Counted as sent; its echo will not come.
-            if (TryTakeOutstanding())
-            {
-                Interlocked.Increment(ref M.Abandoned);
-                _ctx.OnAbandoned?.Invoke(1);
-            }
+            if (TryTakeOutstanding(link)) Abandon(1);
             return true;
         }
         finally

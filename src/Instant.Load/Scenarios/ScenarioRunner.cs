@@ -250,13 +250,19 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
 
         async Task SendAsync(LoadClient s)
         {
-            if (!await s.SendPostAsync(replyRatio))
+            try
             {
-                Interlocked.Increment(ref notSent);
-                Interlocked.Decrement(ref sent);
-                slots.Release();
+                if (!await s.SendPostAsync(replyRatio))
+                {
+                    Interlocked.Increment(ref notSent);
+                    Interlocked.Decrement(ref sent);
+                    slots.Release();
+                }
             }
-            Interlocked.Decrement(ref pending);
+            finally
+            {
+                Interlocked.Decrement(ref pending);
+            }
         }
     }
 
