@@ -13,7 +13,7 @@ public sealed class ScenarioSpecs(ServerFixture server) : IClassFixture<ServerFi
     private LoadOptions Options(ScenarioKind kind) => new()
     {
         Scenario = kind,
-        Server = server.SocketBase,
+        Servers = [server.SocketBase],
         // A fresh room per run so runs do not see each other's members.
         RoomPrefix = "spec" + Interlocked.Increment(ref _roomCounter) + "r",
         Quiet = true,
@@ -53,6 +53,12 @@ public sealed class ScenarioSpecs(ServerFixture server) : IClassFixture<ServerFi
         Ordered(r.ConnectMs, 10);
         Assert.True(r.DeliveriesPerSecond > 0);
         Assert.Equal(r.Delivered, r.Timeline[^1].Delivered);
+        // One definition of deliveries/s: the summary's figure is the timeline's, weighted by the
+        // time each interval spent delivering.
+        Assert.Equal(r.DeliveringSeconds, r.Timeline.Sum(t => t.DeliveringSeconds), 2);
+        double weighted = r.Timeline.Sum(t => t.DeliveriesPerSecond * t.DeliveringSeconds) / r.Timeline.Sum(t => t.DeliveringSeconds);
+        Assert.InRange(weighted, r.DeliveriesPerSecond * 0.98, r.DeliveriesPerSecond * 1.02);
+        Assert.All(r.Nodes, n => Assert.Equal(r.Delivered, n.Delivered));
     }
 
     [Fact]
@@ -109,15 +115,22 @@ public sealed class ScenarioSpecs(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal(r.ConnectAttempts, r.Connected);
         Assert.Equal(0, r.Disconnects);
         Assert.Equal(0, r.Timeline[^1].Open);
+        // The connect phase of churn is the churn itself: first connect started to last one done.
+        Assert.InRange(r.ConnectPhaseSeconds, 0.9, 30);
+        Assert.Equal(Math.Round(r.Connected / r.ConnectPhaseSeconds, 1), r.ConnectsPerSecond, 1);
+        Assert.Contains(Reports.SummaryRows(r), row => row.Name == "churn" && row.Value.StartsWith("20 connections opened in ", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task History_joiners_pull_every_seeded_post()
     {
-        var r = await RunAsync(Options(ScenarioKind.History) with { Clients = 5, Posts = 30, LogWaitSeconds = 0.3 });
+        var r = await RunAsync(Options(ScenarioKind.History) with { Clients = 5, Posts = 30, LogWaitSeconds = 2 });
         Assert.Equal(30, r.PostsSent);
         Assert.Equal(5, r.HistoryPulls);
         Assert.Equal(5 * 30, r.HistoryPosts);
         Ordered(r.HistoryMs, 5);
+        Ordered(r.HistoryInfoMs, 5);
+        // The joiner's own 2 s wait for more log-info answers is not the server's time.
+        Assert.True(r.HistoryMs.Max < 2000 && r.HistoryInfoMs.Max < 2000, $"log transfer {r.HistoryMs}, log-info {r.HistoryInfoMs}");
     }
 }

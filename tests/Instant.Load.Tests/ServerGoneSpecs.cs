@@ -17,13 +17,13 @@ public sealed class ServerGoneSpecs
         var options = new LoadOptions
         {
             Scenario = ScenarioKind.Idle,
-            Server = new Uri($"ws://127.0.0.1:{server.Port}/"),
+            Servers = [new Uri($"ws://127.0.0.1:{server.Port}/")],
             Clients = 12,
             Rooms = 2,
             DurationSeconds = 50,
             Quiet = true,
         };
-        var run = new Coordinator(options, agg => { if (agg.Latest()?.Open == 12) allOpen.TrySetResult(); }).RunAsync(limit.Token);
+        var run = new Coordinator(options, agg => { if (agg.Live()?.Totals.Open == 12) allOpen.TrySetResult(); }).RunAsync(limit.Token);
         try
         {
             await allOpen.Task.WaitAsync(limit.Token);

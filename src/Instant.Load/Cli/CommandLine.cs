@@ -12,7 +12,7 @@ internal static class CommandLine
         instant-load: load-test rooms of an Instant-protocol server (ours or the original Java one).
 
         Usage: instant-load SCENARIO [options]
-               instant-load --help
+               instant-load --help | --version
 
         Scenarios:
           idle        open --clients connections over --rooms rooms and hold them for --duration
@@ -25,8 +25,10 @@ internal static class CommandLine
                       (log-query, log-info, log-request, log) from the seeders or a Scribe in the room
 
         Target:
-          --server URL             server base address: ws://HOST:PORT, wss://..., http(s)://... (default
-                                   ws://127.0.0.1:8080); rooms are reached at URL/room/NAME/ws
+          --server URL[,URL...]    server base address: ws://HOST:PORT, wss://..., http(s)://... (default
+                                   ws://127.0.0.1:8080); rooms are reached at URL/room/NAME/ws. Repeat
+                                   the option or list URLs with commas to spread the clients over the
+                                   nodes of a cluster: client i connects to URL i mod the number of URLs
           --rooms N                number of rooms; client i joins room i mod N (default 1)
           --room-prefix NAME       room names are NAME0, NAME1, ... (default "load")
 
@@ -55,6 +57,15 @@ internal static class CommandLine
           --browser-log N          posts each browser-like client keeps to answer log requests (100)
           --ping-interval SECONDS  protocol ping with a 'next' deadline this often (default 30; 0 = off)
 
+        Reconnecting (a reconnect storm when a node dies):
+          --reconnect              a client whose connection the server closes or resets connects again,
+                                   to the next --server URL (wrapping around), after a jittered backoff
+                                   (first 0.1-0.5 s, doubling per failed attempt, at most 5 s), and
+                                   rejoins its room; the summary reports losses, comebacks, recovery
+                                   times and reconnects/s per node
+          --reconnect-spread       with --reconnect: the clients of a lost node start at different next
+                                   URLs (spread over the other nodes) instead of all at the next one
+
         Connections:
           --connect-concurrency N  handshakes in progress at once per process (default 256)
           --connect-timeout SECONDS  give up on one connect after this long (default 30)
@@ -75,14 +86,19 @@ internal static class CommandLine
                                    stdout is not a terminal)
           -q, --quiet              no progress output, only the summary
           -h, --help               show this text
+          -V, --version            print the version
 
         Measured: connect time; delivery latency (send to each receipt, from a timestamp embedded in the
         post); fan-out latency (first to last receipt of one post within one process); deliveries/s
-        over time; errors and disconnects by cause; with --server-pid, server CPU and RSS. Percentiles
+        (deliveries divided by the time during which deliveries arrived, the same in the live view,
+        timeline and summary); errors and disconnects by cause, per node; with --reconnect, recovery
+        time from a loss to the client being back; with --server-pid, server CPU and RSS. Percentiles
         come from HdrHistogram (microsecond resolution, 3 significant digits).
 
         Exit status: 0 ok; 1 the run completed with lost posts or errors; 2 bad usage; 3 the server was
-        unreachable or went away, or Ctrl-C (what was measured so far is still written).
+        unreachable or went away, or the run was interrupted (Ctrl-C, SIGTERM); what was measured so
+        far is still written.
+
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -98,7 +114,8 @@ internal static class CommandLine
             "history" => ScenarioKind.History,
             _ => throw new UsageException($"unknown scenario '{args[0]}' (expected idle, chat, fanout, join-storm, churn or history); see --help"),
         };
-        var o = new LoadOptions { Scenario = scenario, Server = new Uri("ws://127.0.0.1:8080/") };
+        var servers = new List<Uri>();
+        var o = new LoadOptions { Scenario = scenario, Servers = [new Uri("ws://127.0.0.1:8080/")] };
         bool rateGiven = false;
         for (int i = 1; i < args.Count; i++)
         {
@@ -114,7 +131,7 @@ internal static class CommandLine
             }
             switch (a)
             {
-                case "--server": o = o with { Server = ParseServer(Value()) }; break;
+                case "--server": servers.AddRange(ParseServers(Value())); break;
                 case "--rooms": o = o with { Rooms = Int(a, Value(), 1) }; break;
                 case "--room-prefix": o = o with { RoomPrefix = RoomPrefix(Value()) }; break;
                 case "-c" or "--clients": o = o with { Clients = Int(a, Value(), 1) }; break;
@@ -138,6 +155,8 @@ internal static class CommandLine
                 case "--source-addresses": o = o with { SourceAddresses = Int(a, Value(), 1, 254) }; break;
                 case "--workers": o = o with { Workers = Int(a, Value(), 1, 64) }; break;
                 case "--drain": o = o with { DrainSeconds = Dbl(a, Value(), 0) }; break;
+                case "--reconnect": o = o with { Reconnect = true }; break;
+                case "--reconnect-spread": o = o with { ReconnectSpread = true }; break;
                 case "--server-pid": o = o with { ServerPid = Int(a, Value(), 1) }; break;
                 case "-o" or "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--label": o = o with { Label = Value() }; break;
@@ -149,6 +168,8 @@ internal static class CommandLine
                 default: throw new UsageException($"unknown option '{args[i]}'; see --help");
             }
         }
+        if (servers.Count > 0) o = o with { Servers = servers };
+        if (o.ReconnectSpread && !o.Reconnect) throw new UsageException("--reconnect-spread needs --reconnect");
         if (o.Scenario == ScenarioKind.Churn && !rateGiven) o = o with { Rate = 10 };
         if (o.Scenario == ScenarioKind.JoinStorm && o.Rooms != 1) throw new UsageException("join-storm uses one room; drop --rooms");
         if (o.Scenario == ScenarioKind.Churn && o.Rate <= 0) throw new UsageException("churn needs --rate > 0 (connections per second)");
@@ -159,6 +180,13 @@ internal static class CommandLine
         if (o.Scenario is ScenarioKind.Chat or ScenarioKind.Fanout && o.Posts == 0 && o.Rate == 0)
             o = o with { Rate = 10 };
         return o;
+    }
+
+    private static IEnumerable<Uri> ParseServers(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p.Length == 0)) throw new UsageException($"--server: '{text}' has an empty URL in its list");
+        return parts.Select(ParseServer).ToList();
     }
 
     private static Uri ParseServer(string text)

@@ -15,8 +15,11 @@ internal enum ScenarioKind
 internal sealed record LoadOptions
 {
     public required ScenarioKind Scenario { get; init; }
-    /// <summary>Server base address, ws:// or wss:// (http(s):// is accepted and mapped).</summary>
-    public required Uri Server { get; init; }
+    /// <summary>
+    /// Server base addresses (nodes), ws:// or wss:// (http(s):// is accepted and mapped).
+    /// Client i connects to node i mod the count.
+    /// </summary>
+    public required IReadOnlyList<Uri> Servers { get; init; }
     public int Clients { get; init; } = 10;
     public int Rooms { get; init; } = 1;
     public string RoomPrefix { get; init; } = "load";
@@ -41,6 +44,10 @@ internal sealed record LoadOptions
     public double ConnectTimeoutSeconds { get; init; } = 30;
     public double PingIntervalSeconds { get; init; } = 30;
     public double DrainSeconds { get; init; } = 10;
+    /// <summary>A client whose connection the server closes or resets connects again (to the next node).</summary>
+    public bool Reconnect { get; init; }
+    /// <summary>Reconnecting clients of one lost node start at different next nodes instead of all at the next one.</summary>
+    public bool ReconnectSpread { get; init; }
     public int SourceAddresses { get; init; }
     public int Workers { get; init; }
     public int? ServerPid { get; init; }
@@ -53,12 +60,19 @@ internal sealed record LoadOptions
 
     public bool IsWorker => WorkerIndex >= 0;
 
+    /// <summary>The node a client (by global index) connects to first.</summary>
+    public int NodeOf(int client) => client % Servers.Count;
+
     /// <summary>The room a client (by global index) lives in.</summary>
     public string RoomOf(int client) => RoomPrefix + (client % Rooms).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Uri RoomSocketUri(string room)
+    public Uri RoomSocketUri(int node, string room)
     {
-        var b = new UriBuilder(Server) { Path = Server.AbsolutePath.TrimEnd('/') + "/room/" + room + "/ws" };
+        var server = Servers[node];
+        var b = new UriBuilder(server) { Path = server.AbsolutePath.TrimEnd('/') + "/room/" + room + "/ws" };
         return b.Uri;
     }
+
+    /// <summary>The server list as one line, for messages.</summary>
+    public string ServerList => string.Join(", ", Servers);
 }

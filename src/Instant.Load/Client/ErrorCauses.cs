@@ -31,6 +31,10 @@ internal static partial class ErrorCauses
         return "connect: " + (e.InnerException ?? e).GetType().Name;
     }
 
+    /// <summary>A failed reconnect attempt's cause, from its connect cause: "reconnect: ConnectionRefused".</summary>
+    public static string OfReconnect(string connectCause) =>
+        connectCause.StartsWith("connect: ", StringComparison.Ordinal) ? "re" + connectCause : "reconnect: " + connectCause;
+
     public static string OfReceive(Exception e)
     {
         for (var x = e; x != null; x = x.InnerException)

@@ -15,6 +15,8 @@ internal sealed class HistoryPull
     private string? _peer, _peerFrom;
     private int _peerLength = -1;
     private long _lastInfo;
+    private long _firstInfo;
+    private long _received;
 
     public TaskCompletionSource<int> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,6 +28,7 @@ internal sealed class HistoryPull
         lock (_gate)
         {
             _lastInfo = Stopwatch.GetTimestamp();
+            if (_firstInfo == 0) _firstInfo = _lastInfo;
             bool better = oldest != null && (_peerFrom == null || string.CompareOrdinal(oldest, _peerFrom) < 0 ||
                 (oldest == _peerFrom && length > _peerLength));
             if (better || (_peer == null && oldest == null))
@@ -37,7 +40,20 @@ internal sealed class HistoryPull
         }
     }
 
-    public void OnLog(int posts) => Received.TrySetResult(posts);
+    /// <summary>When the first log-info answer arrived (0: none yet).</summary>
+    public long FirstInfoTicks
+    {
+        get { lock (_gate) return _firstInfo; }
+    }
+
+    /// <summary>When the log arrived (0: not yet).</summary>
+    public long ReceivedTicks => Interlocked.Read(ref _received);
+
+    public void OnLog(int posts)
+    {
+        Interlocked.CompareExchange(ref _received, Stopwatch.GetTimestamp(), 0);
+        Received.TrySetResult(posts);
+    }
 
     public async Task<string?> ChoosePeerAsync(TimeSpan quiet, TimeSpan cap)
     {

@@ -25,24 +25,46 @@ internal enum ClientRole
 }
 
 /// <summary>
-/// One simulated participant: one WebSocket, one receive loop, sends serialised by a lock
-/// (a WebSocket allows one outstanding send). The hot path — a relayed post — is scanned
-/// without allocating; rarer frames are parsed with JsonDocument.
+/// One simulated participant: one WebSocket at a time, one receive loop, sends serialised by a
+/// lock (a WebSocket allows one outstanding send). The hot path — a relayed post — is scanned
+/// without allocating; rarer frames are parsed with JsonDocument. With --reconnect, a connection
+/// the server closes or resets is replaced by a new one to the next node (see <see cref="ReconnectBackoff"/>).
 /// </summary>
 internal sealed class LoadClient
 {
+    /// <summary>One connection: from the socket being open, through identity, to its end.</summary>
+    private sealed class Link(ClientWebSocket ws, int node, long startTicks, bool isReconnect)
+    {
+        public const int Connecting = 0, Established = 1, Ended = 2;
+        public readonly ClientWebSocket Ws = ws;
+        public readonly int Node = node;
+        public readonly long StartTicks = startTicks;
+        public readonly bool IsReconnect = isReconnect;
+        public readonly TaskCompletionSource<bool> Identity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Connecting, then Established (by the receive loop, on identity) or Ended (by whoever gives up first).</summary>
+        public int State;
+        /// <summary>Posts sent on this connection whose echo has not come back (an echo comes on the same connection).</summary>
+        public int Outstanding;
+        public Task ReceiveLoop = Task.CompletedTask;
+    }
+
     private readonly RunContext _ctx;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly TaskCompletionSource<bool> _identity = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ClientWebSocket? _ws;
+    private readonly object _linkGate = new();
+    private Link? _link;
     private byte[] _buffer = new byte[1024];
     private Dictionary<long, long>? _lastSeqBySender;
     private readonly byte[] _lastPostId = new byte[32];
     private int _lastPostIdLength;
     private int _seq;
     private long _postSeq;
-    private bool _counted;
+    private bool _everEstablished;
+    private bool _everLost;
+    private long _lossTicks;
     private volatile bool _closingByUs;
+    private Task _reconnect = Task.CompletedTask;
+    /// <summary>Ends this client's reconnect attempts: the run stopping, or the client being closed.</summary>
+    private CancellationTokenSource? _reconnectStop;
     private string? _uuid;
     private LogStore? _logs;
     private HistoryPull? _pull;
@@ -55,6 +77,7 @@ internal sealed class LoadClient
         Index = index;
         RoomIndex = roomIndex;
         Role = role;
+        Node = ctx.Options.NodeOf(index);
         if ((role & (ClientRole.ServesLogs | ClientRole.Browser)) != 0)
             _logs = new LogStore((role & ClientRole.ServesLogs) != 0 ? Math.Max(ctx.Options.BrowserLog, ctx.Options.Posts) : ctx.Options.BrowserLog);
         if ((role & ClientRole.PullsHistory) != 0) _pull = new HistoryPull();
@@ -63,57 +86,89 @@ internal sealed class LoadClient
     public int Index { get; }
     public int RoomIndex { get; }
     public ClientRole Role { get; }
+    /// <summary>The node of the current (or last) connection.</summary>
+    public int Node { get; private set; }
     public string? ParticipantId { get; private set; }
-    public bool IsCountedReceiver => _counted;
-    public bool IsOpen => _counted && _ws?.State == WebSocketState.Open;
+    /// <summary>Had a connection (identity received) at some point: counts as a room member.</summary>
+    public bool IsCountedReceiver => Volatile.Read(ref _everEstablished);
+    public bool IsOpen => _link is { State: Link.Established } l && l.Ws.State == WebSocketState.Open;
     public long PostsSent => Interlocked.Read(ref _postSeq);
-    public Task ReceiveLoop { get; private set; } = Task.CompletedTask;
+    public Task ReceiveLoop => _link?.ReceiveLoop ?? Task.CompletedTask;
     /// <summary>Completes when a history joiner has its logs (or gave up).</summary>
     public Task HistoryDone => _pull?.Done.Task ?? Task.CompletedTask;
     private string Nick => "load" + Index.ToString(CultureInfo.InvariantCulture);
     private LoadMetrics M => _ctx.Metrics;
+    private NodeCounters N => M.Nodes[Node];
 
     /// <summary>Connects and waits for the identity frame; records the connect time or the failure's cause.</summary>
     public async Task<bool> ConnectAsync(CancellationToken ct)
     {
         Interlocked.Increment(ref M.ConnectAttempts);
+        string? cause = await AttemptAsync(Node, isReconnect: false, ct).ConfigureAwait(false);
+        if (cause == null) return true;
+        Interlocked.Increment(ref M.ConnectFailed);
+        Interlocked.Increment(ref M.Nodes[Node].ConnectFailed);
+        M.Error(cause);
+        return false;
+    }
+
+    /// <summary>One connect to <paramref name="node"/>: null once identity arrived, else why not.</summary>
+    private async Task<string?> AttemptAsync(int node, bool isReconnect, CancellationToken ct)
+    {
         long start = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(_ctx.Options.ConnectTimeoutSeconds));
+        Link? link = null;
         try
         {
-            _ws = await _ctx.Sockets.ConnectAsync(_ctx.Options.RoomSocketUri(_ctx.Options.RoomOf(RoomIndex)), Index, timeout.Token).ConfigureAwait(false);
-            ReceiveLoop = ReceiveLoopAsync();
-            await _identity.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            var uri = _ctx.Options.RoomSocketUri(node, _ctx.Options.RoomOf(Index));
+            var ws = await _ctx.Sockets.ConnectAsync(uri, Index, timeout.Token).ConfigureAwait(false);
+            link = new Link(ws, node, start, isReconnect);
+            lock (_linkGate)
+            {
+                if (_closingByUs)
+                {
+                    ws.Abort();
+                    ws.Dispose();
+                    return "connect cancelled";
+                }
+                _link = link;
+                Node = node;
+            }
+            link.ReceiveLoop = ReceiveLoopAsync(link);
+            await link.Identity.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            return null;
         }
         catch (Exception e)
         {
-            Interlocked.Increment(ref M.ConnectFailed);
-            M.Error(ct.IsCancellationRequested ? "connect cancelled" : ErrorCauses.OfConnect(e, timeout.IsCancellationRequested));
-            _closingByUs = true;
-            _ws?.Abort();
-            return false;
+            // Identity may have won the race against the timeout.
+            if (link != null && Interlocked.CompareExchange(ref link.State, Link.Ended, Link.Connecting) == Link.Established) return null;
+            link?.Ws.Abort();
+            return ct.IsCancellationRequested || _closingByUs ? "connect cancelled" : ErrorCauses.OfConnect(e, timeout.IsCancellationRequested);
         }
-        M.Connect.RecordValue(LoadMetrics.Micros(start, Stopwatch.GetTimestamp()));
-        Interlocked.Increment(ref M.Connected);
-        Interlocked.Increment(ref M.Open);
-        _counted = true;
-        if (_ws.State != WebSocketState.Open) { Interlocked.Decrement(ref M.Open); _counted = false; return false; }
-        return true;
     }
 
     public async Task CloseAsync()
     {
-        _closingByUs = true;
-        var ws = _ws;
-        if (ws == null) return;
+        Link? link;
+        lock (_linkGate)
+        {
+            _closingByUs = true;
+            link = _link;
+            _reconnectStop?.Cancel();
+        }
+        try { await _reconnect.ConfigureAwait(false); }
+        catch (Exception) { /* reconnect attempts end on their own */ }
+        lock (_linkGate) link = _link;
+        if (link == null) return;
+        var ws = link.Ws;
         try
         {
             if (ws.State == WebSocketState.Open)
             {
                 using var t = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "load test done", t.Token).ConfigureAwait(false);
-                await ReceiveLoop.WaitAsync(t.Token).ConfigureAwait(false);
+                await link.ReceiveLoop.WaitAsync(t.Token).ConfigureAwait(false);
             }
         }
         catch (Exception) { /* closing anyway */ }
@@ -124,9 +179,10 @@ internal sealed class LoadClient
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(Link link)
     {
-        var ws = _ws!;
+        await Task.Yield();
+        var ws = link.Ws;
         int filled = 0;
         string? cause = null;
         try
@@ -146,7 +202,7 @@ internal sealed class LoadClient
                     if (filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
                     continue;
                 }
-                if (r.MessageType == WebSocketMessageType.Text) Handle(filled);
+                if (r.MessageType == WebSocketMessageType.Text) Handle(link, filled);
                 filled = 0;
             }
         }
@@ -154,38 +210,109 @@ internal sealed class LoadClient
         {
             cause = ErrorCauses.OfReceive(e);
         }
-        _identity.TrySetException(new WebSocketException(cause ?? "closed before identity"));
         _pull?.Done.TrySetResult(false);
-        if (_counted)
+        int was = Interlocked.Exchange(ref link.State, Link.Ended);
+        if (was == Link.Connecting)
         {
-            Interlocked.Decrement(ref M.Open);
-            if (!_closingByUs && !_ctx.Closing)
-            {
-                Interlocked.Increment(ref M.Disconnects);
-                M.Error("disconnect: " + (cause ?? "closed"));
-            }
-            else
-            {
-                Interlocked.Increment(ref M.Closed);
-            }
+            link.Identity.TrySetException(new WebSocketException(cause ?? "closed before identity"));
+            return;
+        }
+        if (was != Link.Established) return;
+        Interlocked.Decrement(ref M.Open);
+        Interlocked.Decrement(ref M.Nodes[link.Node].Open);
+        if (_closingByUs || _ctx.Closing)
+        {
+            Interlocked.Increment(ref M.Closed);
+            return;
+        }
+        OnLost(link, cause ?? "closed");
+    }
+
+    /// <summary>The server closed or reset an established connection.</summary>
+    private void OnLost(Link link, string cause)
+    {
+        int node = link.Node;
+        long now = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref M.Disconnects);
+        Interlocked.Increment(ref M.Nodes[node].Disconnects);
+        M.Error("disconnect: " + cause);
+        // State is Ended already: a send that comes after this sees it and abandons its own post.
+        Abandon(Interlocked.Exchange(ref link.Outstanding, 0));
+        if (!_ctx.Options.Reconnect) return;
+        if (!_everLost)
+        {
+            _everLost = true;
+            Interlocked.Increment(ref M.ClientsLost);
+        }
+        _lossTicks = now;
+        LoadMetrics.First(ref M.FirstLossTicks, now);
+        Interlocked.Increment(ref M.Reconnecting);
+        lock (_linkGate)
+        {
+            if (_closingByUs) return;
+            _reconnectStop?.Dispose();
+            _reconnectStop = CancellationTokenSource.CreateLinkedTokenSource(_ctx.RunToken);
+            _reconnect = ReconnectAsync(node, _reconnectStop.Token);
         }
     }
 
-    private void Handle(int length)
+    /// <summary>Tries the next nodes in turn, with a growing jittered pause before each attempt, until one takes it back.</summary>
+    private async Task ReconnectAsync(int lostNode, CancellationToken ct)
+    {
+        await Task.Yield();
+        int n = _ctx.Options.Servers.Count;
+        int node = (lostNode + ReconnectBackoff.FirstStep(Index, n, _ctx.Options.ReconnectSpread)) % n;
+        for (int attempt = 0; ; attempt++)
+        {
+            string? cause;
+            bool slot = false;
+            try
+            {
+                await Task.Delay(ReconnectBackoff.Delay(attempt, Random.Shared.NextDouble()), ct).ConfigureAwait(false);
+                if (_closingByUs || _ctx.Closing) return;
+                await _ctx.ConnectSlots.WaitAsync(ct).ConfigureAwait(false);
+                slot = true;
+                Interlocked.Increment(ref M.ReconnectAttempts);
+                cause = await AttemptAsync(node, isReconnect: true, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                if (slot) _ctx.ConnectSlots.Release();
+            }
+            if (cause == null || _closingByUs || _ctx.Closing || ct.IsCancellationRequested) return;
+            Interlocked.Increment(ref M.ReconnectFailed);
+            Interlocked.Increment(ref M.Nodes[node].ReconnectFailed);
+            M.Error(ErrorCauses.OfReconnect(cause));
+            node = (node + 1) % n;
+        }
+    }
+
+    /// <summary>Counts an error against this client's node as well as by cause.</summary>
+    private void Fail(string cause)
+    {
+        M.Error(cause);
+        Interlocked.Increment(ref N.Errors);
+    }
+
+    private void Handle(Link link, int length)
     {
         var span = _buffer.AsSpan(0, length);
         if (!FrameScanner.Scan(span, out var f))
         {
-            M.Error("bad frame from server (not a JSON object)");
+            Fail("bad frame from server (not a JSON object)");
             return;
         }
         switch (f.Type)
         {
             case FrameType.Broadcast or FrameType.Unicast:
-                if (f.Payload == PayloadType.Post) OnPost(span, ref f);
+                if (f.Payload == PayloadType.Post) OnPost(link, span, ref f);
                 else if (f.Payload != PayloadType.None && f.Payload != PayloadType.Other && f.Payload != PayloadType.Nick) OnClientLevel(span, f.Payload);
                 break;
-            case FrameType.Identity: OnIdentity(span); break;
+            case FrameType.Identity: OnIdentity(link, span); break;
             case FrameType.Joined: Interlocked.Increment(ref M.JoinedSeen); break;
             case FrameType.Left: Interlocked.Increment(ref M.LeftSeen); break;
             case FrameType.Pong: Interlocked.Increment(ref M.Pongs); break;
@@ -193,7 +320,7 @@ internal sealed class LoadClient
         }
     }
 
-    private void OnPost(ReadOnlySpan<byte> frame, ref ScannedFrame f)
+    private void OnPost(Link link, ReadOnlySpan<byte> frame, ref ScannedFrame f)
     {
         if (f.IdLength > 0 && f.IdLength <= _lastPostId.Length)
         {
@@ -203,10 +330,14 @@ internal sealed class LoadClient
         _logs?.Add(frame);
         if (!f.HasMarker) return;
         long now = Stopwatch.GetTimestamp();
-        if (M.FirstDeliveryTicks == 0) Interlocked.CompareExchange(ref M.FirstDeliveryTicks, now, 0);
+        LoadMetrics.First(ref M.FirstDeliveryTicks, now);
+        // Last writer wins: a value a few microseconds older than the newest is as good here, and
+        // a plain write per delivery is cheaper than a compare-and-swap loop.
         Volatile.Write(ref M.LastDeliveryTicks, now);
         M.Delivery.RecordValue(LoadMetrics.Micros(f.MarkTicks, now));
         Interlocked.Increment(ref M.Delivered);
+        // With one node its count is the total (filled in by the snapshot): one shared counter fewer on the hot path.
+        if (M.Nodes.Length > 1) Interlocked.Increment(ref N.Delivered);
         Interlocked.Increment(ref _ctx.DeliveredPerRoom[RoomIndex]);
         var last = _lastSeqBySender ??= new Dictionary<long, long>();
         // The first post seen from a sender sets the baseline (a client may join mid-stream);
@@ -221,13 +352,33 @@ internal sealed class LoadClient
             if (f.MarkSender == Index)
             {
                 Interlocked.Increment(ref M.Echoed);
-                _ctx.OnEcho?.Invoke(this, f.MarkSeq);
+                // A post abandoned when a connection was lost no longer holds a slot of the window.
+                if (TryTakeOutstanding(link)) _ctx.OnEcho?.Invoke(this, f.MarkSeq);
             }
         }
     }
 
-    private void OnIdentity(ReadOnlySpan<byte> frame)
+    private void OnIdentity(Link link, ReadOnlySpan<byte> frame)
     {
+        if (Interlocked.CompareExchange(ref link.State, Link.Established, Link.Connecting) != Link.Connecting) return;
+        long now = Stopwatch.GetTimestamp();
+        if (link.IsReconnect)
+        {
+            M.Recovery.RecordValue(LoadMetrics.Micros(_lossTicks, now));
+            Interlocked.Increment(ref M.Reconnects);
+            Interlocked.Increment(ref M.Nodes[link.Node].Reconnects);
+            Interlocked.Decrement(ref M.Reconnecting);
+            LoadMetrics.Last(ref M.LastReconnectTicks, now);
+        }
+        else
+        {
+            M.Connect.RecordValue(LoadMetrics.Micros(link.StartTicks, now));
+            Interlocked.Increment(ref M.Connected);
+            Interlocked.Increment(ref M.Nodes[link.Node].Connected);
+        }
+        Interlocked.Increment(ref M.Open);
+        Interlocked.Increment(ref M.Nodes[link.Node].Open);
+        Volatile.Write(ref _everEstablished, true);
         using (var doc = JsonDocument.Parse(frame.ToArray()))
         {
             if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
@@ -242,13 +393,14 @@ internal sealed class LoadClient
             _ = SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "who")));
             if (_pull == null) _ = SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "log-query")));
         }
-        if (_pull != null) _ = PullHistoryAsync();
-        _identity.TrySetResult(true);
+        if (_pull != null && !link.IsReconnect) _ = PullHistoryAsync();
+        link.Identity.TrySetResult(true);
     }
 
     private void OnError(ReadOnlySpan<byte> frame)
     {
         Interlocked.Increment(ref M.ServerErrors);
+        Interlocked.Increment(ref N.Errors);
         string code = "?";
         try
         {
@@ -294,40 +446,75 @@ internal sealed class LoadClient
         }
     }
 
+    /// <summary>
+    /// The browser's log pull. Two times are measured: log-query to the first log-info answer, and
+    /// log-request to the log; the --log-wait the joiner then spends collecting more answers is
+    /// a fixed pause of the client, not a measurement of the server, so it is in neither.
+    /// </summary>
     private async Task PullHistoryAsync()
     {
         var pull = _pull!;
-        long start = Stopwatch.GetTimestamp();
         try
         {
+            long queried = Stopwatch.GetTimestamp();
             await SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "log-query"))).ConfigureAwait(false);
             string? peer = await pull.ChoosePeerAsync(TimeSpan.FromSeconds(_ctx.Options.LogWaitSeconds), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             if (peer == null)
             {
-                M.Error("history: no peer answered log-query");
+                Fail("history: no peer answered log-query");
                 pull.Done.TrySetResult(false);
                 return;
             }
+            M.HistoryInfo.RecordValue(LoadMetrics.Micros(queried, pull.FirstInfoTicks));
+            long requested = Stopwatch.GetTimestamp();
             await SendAsync(Envelope("unicast", peer, w => { w.WriteString("type", "log-request"); w.WriteString("key", HistoryPull.Key); })).ConfigureAwait(false);
             int received = await pull.Received.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            M.History.RecordValue(LoadMetrics.Micros(start, Stopwatch.GetTimestamp()));
+            M.History.RecordValue(LoadMetrics.Micros(requested, pull.ReceivedTicks));
             Interlocked.Increment(ref M.HistoryDone);
             Interlocked.Add(ref M.HistoryPosts, received);
-            if (received < _ctx.ExpectedHistoryPosts) M.Error("history: log shorter than the seeded posts");
+            if (received < _ctx.ExpectedHistoryPosts) Fail("history: log shorter than the seeded posts");
             pull.Done.TrySetResult(true);
         }
         catch (Exception e) when (e is TimeoutException or WebSocketException or OperationCanceledException or InvalidOperationException)
         {
-            M.Error("history: " + (e is TimeoutException ? "no log within 60 s" : e.GetType().Name));
+            Fail("history: " + (e is TimeoutException ? "no log within 60 s" : e.GetType().Name));
             pull.Done.TrySetResult(false);
         }
     }
 
-    /// <summary>Sends one post into the room; returns false if the connection is gone.</summary>
+    /// <summary>Takes one post off the outstanding count unless it is 0 (the post was abandoned already).</summary>
+    private static bool TryTakeOutstanding(Link link)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref link.Outstanding)) > 0)
+            if (Interlocked.CompareExchange(ref link.Outstanding, seen - 1, seen) == seen) return true;
+        return false;
+    }
+
+    /// <summary>Posts whose echo cannot come any more: their connection is gone.</summary>
+    private void Abandon(int posts)
+    {
+        if (posts <= 0) return;
+        Interlocked.Add(ref M.Abandoned, posts);
+        _ctx.OnAbandoned?.Invoke(posts);
+    }
+
+    /// <summary>
+    /// Sends one post into the room. False: not sent, nothing counted (the client has no
+    /// connection). True: counted as sent; it completes with its echo, or is abandoned if the
+    /// connection is lost first (<see cref="RunContext.OnAbandoned"/>).
+    /// </summary>
     public async Task<bool> SendPostAsync(double replyRatio)
     {
-        if (_ws == null || _ws.State != WebSocketState.Open) return false;
+        if (!IsOpen) return false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
+        var link = _link;
+        var ws = link?.Ws;
+        if (link == null || ws == null || ws.State != WebSocketState.Open)
+        {
+            _sendLock.Release();
+            return false;
+        }
         try
         {
             long n = ++_postSeq;
@@ -356,13 +543,19 @@ internal sealed class LoadClient
             w.Flush();
             Interlocked.Increment(ref M.Sent);
             Interlocked.Increment(ref _ctx.SentPerRoom[RoomIndex]);
-            await _ws.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref link.Outstanding);
+            await ws.SendAsync(_frame.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            // The connection may have ended while this was sent, after its outstanding posts were abandoned.
+            if (Volatile.Read(ref link.State) == Link.Ended && TryTakeOutstanding(link)) Abandon(1);
             return true;
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException
+            or OperationCanceledException or InvalidOperationException)
         {
-            M.Error("send failed: " + e.GetType().Name);
-            return false;
+            if (!_closingByUs && !_ctx.Closing) Fail("send failed: " + e.GetType().Name);
+            // Counted as sent; its echo will not come.
+            if (TryTakeOutstanding(link)) Abandon(1);
+            return true;
         }
         finally
         {
@@ -397,7 +590,7 @@ internal sealed class LoadClient
 
     private async Task SendAsync(byte[] frame)
     {
-        var ws = _ws;
+        var ws = _link?.Ws;
         if (ws == null || ws.State != WebSocketState.Open) return;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
@@ -406,7 +599,7 @@ internal sealed class LoadClient
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException)
         {
-            if (!_closingByUs && !_ctx.Closing) M.Error("send failed: " + e.GetType().Name);
+            if (!_closingByUs && !_ctx.Closing) Fail("send failed: " + e.GetType().Name);
         }
         finally
         {

@@ -5,30 +5,38 @@ using System.Net.WebSockets;
 namespace Instant.Load.Client;
 
 /// <summary>
-/// Opens client WebSockets, spreading them over source addresses 127.0.0.1..127.0.0.N when the
-/// server is on IPv4 loopback: each source address has its own ~28,000 ephemeral ports, so one
-/// machine can hold more connections to one server port than a single address allows.
+/// Opens client WebSockets to one or more server nodes, spreading them over source addresses
+/// 127.0.0.1..127.0.0.N for the nodes on IPv4 loopback: each source address has its own ~28,000
+/// ephemeral ports per server port, so one machine can hold more connections to one node than a
+/// single address allows. The source address of client i is (i / nodes) mod N, so the clients
+/// of each node (i mod nodes) are spread over all the addresses, not only the clients overall.
 /// </summary>
 internal sealed class SocketFactory : IDisposable
 {
     // Linux IP_BIND_ADDRESS_NO_PORT: pick the port at connect time, by the full 4-tuple.
     private const int SolIp = 0, IpBindAddressNoPort = 24;
-    private readonly HttpMessageInvoker[] _invokers;
+    private readonly int _nodes;
+    /// <summary>One invoker per source address, for loopback IPv4 nodes; empty when none is.</summary>
+    private readonly HttpMessageInvoker[] _bound;
+    /// <summary>For nodes elsewhere: the system picks the source address.</summary>
+    private readonly HttpMessageInvoker _unbound;
 
-    public SocketFactory(Uri server, int sourceAddresses)
+    public SocketFactory(IReadOnlyList<Uri> servers, int sourceAddresses)
     {
-        bool loopbackV4 = IPAddress.TryParse(server.Host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(ip)
-            || server.Host == "localhost";
-        int n = loopbackV4 ? Math.Max(1, sourceAddresses) : 1;
-        _invokers = new HttpMessageInvoker[n];
+        _nodes = Math.Max(1, servers.Count);
+        int n = sourceAddresses > 0 && servers.Any(IsLoopbackV4) ? sourceAddresses : 0;
+        _bound = new HttpMessageInvoker[n];
         for (int i = 0; i < n; i++)
-        {
-            IPAddress? local = loopbackV4 && sourceAddresses > 0 ? new IPAddress(new byte[] { 127, 0, 0, (byte)(i + 1) }) : null;
-            _invokers[i] = new HttpMessageInvoker(CreateHandler(local), disposeHandler: true);
-        }
+            _bound[i] = new HttpMessageInvoker(CreateHandler(new IPAddress(new byte[] { 127, 0, 0, (byte)(i + 1) })), disposeHandler: true);
+        _unbound = new HttpMessageInvoker(CreateHandler(null), disposeHandler: true);
     }
 
-    public int SourceAddressCount => _invokers.Length;
+    /// <summary>Source addresses in use (1 when the system picks them).</summary>
+    public int SourceAddressCount => Math.Max(1, _bound.Length);
+
+    private static bool IsLoopbackV4(Uri server) =>
+        IPAddress.TryParse(server.Host, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(ip)
+        || server.Host == "localhost";
 
     private static SocketsHttpHandler CreateHandler(IPAddress? local) => new()
     {
@@ -62,14 +70,16 @@ internal sealed class SocketFactory : IDisposable
         },
     };
 
+    /// <summary>Opens a WebSocket to <paramref name="uri"/> (a room on one of the nodes) for client <paramref name="clientIndex"/>.</summary>
     public async Task<ClientWebSocket> ConnectAsync(Uri uri, int clientIndex, CancellationToken ct)
     {
+        var invoker = _bound.Length > 0 && IsLoopbackV4(uri) ? _bound[clientIndex / _nodes % _bound.Length] : _unbound;
         var ws = new ClientWebSocket();
         ws.Options.KeepAliveInterval = TimeSpan.Zero;
         ws.Options.SetBuffer(4096, 4096);
         try
         {
-            await ws.ConnectAsync(uri, _invokers[clientIndex % _invokers.Length], ct).ConfigureAwait(false);
+            await ws.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
             return ws;
         }
         catch
@@ -81,6 +91,7 @@ internal sealed class SocketFactory : IDisposable
 
     public void Dispose()
     {
-        foreach (var i in _invokers) i.Dispose();
+        foreach (var i in _bound) i.Dispose();
+        _unbound.Dispose();
     }
 }

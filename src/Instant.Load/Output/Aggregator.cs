@@ -5,18 +5,36 @@ using Instant.Load.Metrics;
 
 namespace Instant.Load.Output;
 
+/// <summary>What the live display shows: the latest interval every worker has reported.</summary>
+internal sealed record LiveView
+{
+    public required double Seconds { get; init; }
+    /// <summary>Counters summed over the workers at that interval.</summary>
+    public required IntervalSnapshot Totals { get; init; }
+    /// <summary>The interval's deliveries/s, by the same definition as the timeline and summary (<see cref="Rates"/>).</summary>
+    public required long DeliveriesPerSecond { get; init; }
+    public double? DeliveryP50Ms { get; init; }
+    public double? DeliveryP99Ms { get; init; }
+    public double? ServerRssMb { get; init; }
+    /// <summary>Server CPU time used since the run started (not since the server started).</summary>
+    public double? ServerCpuSeconds { get; init; }
+}
+
 /// <summary>
 /// Merges the per-second snapshots of all workers (histograms added, counters summed) and the
-/// coordinator's /proc samples into the timeline and totals of a <see cref="RunResult"/>.
+/// coordinator's /proc samples into the timeline and totals of a <see cref="RunResult"/>, and
+/// into the <see cref="LiveView"/> of the progress display: both from the same interval rows.
 /// </summary>
-internal sealed class Aggregator(LoadOptions options, int workers)
+internal sealed class Aggregator(LoadOptions options, int workers, long startTicks)
 {
     private readonly object _gate = new();
     private readonly List<IntervalSnapshot>[] _snaps = Enumerable.Range(0, workers).Select(_ => new List<IntervalSnapshot>()).ToArray();
     private readonly WorkerFinal?[] _finals = new WorkerFinal?[workers];
     private readonly List<(double Seconds, ProcessReading? Server, double LoadCpu)> _samples = new();
     public readonly LongHistogram Connect = HistogramCodec.NewTotal(), Delivery = HistogramCodec.NewTotal(),
-        Fanout = HistogramCodec.NewTotal(), History = HistogramCodec.NewTotal();
+        Fanout = HistogramCodec.NewTotal(), History = HistogramCodec.NewTotal(), HistoryInfo = HistogramCodec.NewTotal(),
+        Recovery = HistogramCodec.NewTotal();
+    private readonly int _nodes = options.Servers.Count;
 
     public void Add(int worker, IntervalSnapshot s)
     {
@@ -27,6 +45,8 @@ internal sealed class Aggregator(LoadOptions options, int workers)
             HistogramCodec.AddInto(Delivery, s.DeliveryUs);
             HistogramCodec.AddInto(Fanout, s.FanoutUs);
             HistogramCodec.AddInto(History, s.HistoryUs);
+            HistogramCodec.AddInto(HistoryInfo, s.HistoryInfoUs);
+            HistogramCodec.AddInto(Recovery, s.RecoveryUs);
         }
     }
 
@@ -40,36 +60,89 @@ internal sealed class Aggregator(LoadOptions options, int workers)
         lock (_gate) _samples.Add((seconds, server, loadCpuSeconds));
     }
 
-    public double? DeliveryPercentileMs(double p)
+    /// <summary>The newest interval all workers have reported, or -1 before the first.</summary>
+    public int CompleteIndex()
     {
-        lock (_gate) return Delivery.TotalCount == 0 ? null : Delivery.GetValueAtPercentile(p) / 1000.0;
+        lock (_gate) return _snaps.Any(l => l.Count == 0) ? -1 : _snaps.Min(l => l[^1].Index);
     }
 
-    /// <summary>The newest counters summed over workers, for the live display.</summary>
-    public IntervalSnapshot? Latest()
+    /// <summary>Interval <paramref name="index"/> (default: the newest all workers have reported), or null before the first.</summary>
+    public LiveView? Live(int? index = null)
     {
         lock (_gate)
         {
-            var last = _snaps.Select(l => l.Count > 0 ? l[^1] : null).Where(s => s != null).ToList();
-            if (last.Count == 0) return null;
-            return Sum(last!, last.Max(s => s!.Index), last.Max(s => s!.Seconds));
+            int complete = CompleteIndex();
+            if (complete < 0) return null;
+            int k = Math.Min(index ?? complete, complete);
+            var row = Row(k);
+            var server = _samples.Count > 0 ? _samples[^1].Server : null;
+            var baseline = _samples.Select(x => x.Server).FirstOrDefault(x => x != null);
+            return new LiveView
+            {
+                Seconds = row.Seconds,
+                Totals = row.Sum,
+                DeliveriesPerSecond = (long)Math.Round(row.DeliveriesPerSecond),
+                DeliveryP50Ms = Delivery.TotalCount == 0 ? null : Delivery.GetValueAtPercentile(50) / 1000.0,
+                DeliveryP99Ms = Delivery.TotalCount == 0 ? null : Delivery.GetValueAtPercentile(99) / 1000.0,
+                ServerRssMb = server is { } r ? r.RssBytes / 1048576.0 : null,
+                ServerCpuSeconds = server is { } now && baseline is { } first ? now.CpuSeconds - first.CpuSeconds : null,
+            };
         }
     }
 
-    public (double Seconds, ProcessReading? Server)? LatestServer()
+    /// <summary>Interval <c>k</c>: from the end of interval k-1 (or the start of the run) to the latest of the workers' snapshots k.</summary>
+    private sealed record IntervalRow(int Index, long StartTicks, long EndTicks, double Seconds, IntervalSnapshot Sum, IntervalSnapshot? Previous,
+        double DeliveringSeconds, double DeliveriesPerSecond);
+
+    private IntervalRow Row(int k)
     {
-        lock (_gate) return _samples.Count == 0 ? null : (_samples[^1].Seconds, _samples[^1].Server);
+        var sum = SumAt(k);
+        var prev = k > 0 ? SumAt(k - 1) : null;
+        long start = prev?.Ticks ?? startTicks;
+        long end = Math.Max(start, sum.Ticks);
+        double delivering = Rates.ActiveSeconds(start, end, sum.FirstDeliveryTicks, sum.LastDeliveryTicks);
+        long delivered = sum.Delivered - (prev?.Delivered ?? 0);
+        return new IntervalRow(k, start, end, (end - startTicks) / (double)Stopwatch.Frequency, sum, prev, delivering, Rates.PerSecond(delivered, delivering));
     }
 
-    private static IntervalSnapshot Sum(IEnumerable<IntervalSnapshot?> snaps, int index, double seconds)
+    private IntervalSnapshot SumAt(int k) => Sum(_snaps.Select(l => At(l, k)), k);
+
+    /// <summary>A worker's snapshot for interval k, or its latest before k (snapshots arrive in order).</summary>
+    private static IntervalSnapshot? At(List<IntervalSnapshot> list, int k)
+    {
+        if (k < 0) return null;
+        if (k < list.Count && list[k].Index == k) return list[k];
+        for (int i = Math.Min(k, list.Count - 1); i >= 0; i--) if (list[i].Index <= k) return list[i];
+        return null;
+    }
+
+    private IntervalSnapshot Sum(IEnumerable<IntervalSnapshot?> snaps, int index)
     {
         var list = snaps.Where(s => s != null).Select(s => s!).ToList();
         var errors = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var s in list) foreach (var (k, v) in s.Errors) errors[k] = errors.GetValueOrDefault(k) + v;
+        var nodes = new NodeSnapshot[_nodes];
+        for (int n = 0; n < _nodes; n++)
+        {
+            var of = list.Select(s => s.Nodes.ElementAtOrDefault(n)).Where(x => x != null).Select(x => x!).ToList();
+            nodes[n] = new NodeSnapshot
+            {
+                Open = of.Sum(x => x.Open),
+                Connected = of.Sum(x => x.Connected),
+                ConnectFailed = of.Sum(x => x.ConnectFailed),
+                Reconnects = of.Sum(x => x.Reconnects),
+                ReconnectFailed = of.Sum(x => x.ReconnectFailed),
+                Delivered = of.Sum(x => x.Delivered),
+                Disconnects = of.Sum(x => x.Disconnects),
+                Errors = of.Sum(x => x.Errors),
+            };
+        }
+        static long EarliestSet(IEnumerable<long> ticks) => ticks.Where(t => t != 0).DefaultIfEmpty(0).Min();
         return new IntervalSnapshot
         {
             Index = index,
-            Seconds = seconds,
+            Seconds = list.Select(s => s.Seconds).DefaultIfEmpty(0).Max(),
+            Ticks = list.Select(s => s.Ticks).DefaultIfEmpty(0).Max(),
             ConnectAttempts = list.Sum(s => s.ConnectAttempts),
             Connected = list.Sum(s => s.Connected),
             ConnectFailed = list.Sum(s => s.ConnectFailed),
@@ -87,26 +160,38 @@ internal sealed class Aggregator(LoadOptions options, int workers)
             ServerErrors = list.Sum(s => s.ServerErrors),
             HistoryDone = list.Sum(s => s.HistoryDone),
             HistoryPosts = list.Sum(s => s.HistoryPosts),
+            FirstDeliveryTicks = EarliestSet(list.Select(s => s.FirstDeliveryTicks)),
+            LastDeliveryTicks = list.Select(s => s.LastDeliveryTicks).DefaultIfEmpty(0).Max(),
+            ClientsLost = list.Sum(s => s.ClientsLost),
+            Reconnecting = list.Sum(s => s.Reconnecting),
+            ReconnectAttempts = list.Sum(s => s.ReconnectAttempts),
+            Reconnects = list.Sum(s => s.Reconnects),
+            ReconnectFailed = list.Sum(s => s.ReconnectFailed),
+            FirstLossTicks = EarliestSet(list.Select(s => s.FirstLossTicks)),
+            LastReconnectTicks = list.Select(s => s.LastReconnectTicks).DefaultIfEmpty(0).Max(),
+            Abandoned = list.Sum(s => s.Abandoned),
+            Unsent = list.Sum(s => s.Unsent),
+            Nodes = nodes,
             Errors = errors,
         };
     }
 
-    public RunResult Build(DateTimeOffset started, double wallSeconds, int sourceAddresses, string? fatal, Uri server)
+    public RunResult Build(DateTimeOffset started, double wallSeconds, int sourceAddresses, string? fatal)
     {
         lock (_gate)
         {
             int maxIndex = _snaps.Max(l => l.Count == 0 ? -1 : l.Max(s => s.Index));
+            var total = SumAt(maxIndex);
+            var rows = Enumerable.Range(0, maxIndex + 1).Select(Row).ToList();
             var timeline = new List<TimelineRow>();
-            long prevDelivered = 0;
             double prevLoadCpu = 0, prevServerCpu = _samples.FirstOrDefault().Server?.CpuSeconds ?? 0, prevT = 0;
-            for (int k = 0; k <= maxIndex; k++)
+            foreach (var row in rows)
             {
-                var at = _snaps.Select(l => l.LastOrDefault(s => s.Index <= k)).ToList();
-                var sum = Sum(at, k, at.Where(s => s != null).Select(s => s!.Seconds).DefaultIfEmpty(k + 1).Max());
+                var sum = row.Sum;
                 var interval = HistogramCodec.NewTotal();
-                foreach (var l in _snaps) foreach (var s in l.Where(s => s.Index == k)) HistogramCodec.AddInto(interval, s.DeliveryUs);
-                var sample = _samples.Where(x => x.Seconds <= sum.Seconds + 0.5).Select(x => ((double, ProcessReading?, double)?)x).LastOrDefault();
-                double dt = Math.Max(1e-3, sum.Seconds - prevT);
+                foreach (var l in _snaps) foreach (var s in l.Where(s => s.Index == row.Index)) HistogramCodec.AddInto(interval, s.DeliveryUs);
+                var sample = _samples.Where(x => x.Seconds <= row.Seconds + 0.5).Select(x => ((double, ProcessReading?, double)?)x).LastOrDefault();
+                double dt = Math.Max(1e-3, row.Seconds - prevT);
                 double? serverCpu = null, rss = null;
                 double loadCpu = 0;
                 if (sample is var (_, srv, lc))
@@ -120,29 +205,48 @@ internal sealed class Aggregator(LoadOptions options, int workers)
                     loadCpu = Math.Round(100 * (lc - prevLoadCpu) / dt, 1);
                     prevLoadCpu = lc;
                 }
-                timeline.Add(new TimelineRow(Math.Round(sum.Seconds, 2), sum.Open, sum.Connected, sum.ConnectFailed, sum.Disconnects, sum.Sent, sum.Delivered,
-                    (long)Math.Round((sum.Delivered - prevDelivered) / dt), Math.Round(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50) / 1000.0, 3),
-                    Math.Round(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99) / 1000.0, 3), Math.Round(interval.TotalCount == 0 ? 0 : interval.GetMaxValue() / 1000.0, 3),
-                    sum.Errors.Values.Sum(), serverCpu, rss, loadCpu));
-                prevDelivered = sum.Delivered;
-                prevT = sum.Seconds;
+                double storming = Rates.ActiveSeconds(row.StartTicks, row.EndTicks, total.FirstLossTicks, total.LastReconnectTicks);
+                timeline.Add(new TimelineRow
+                {
+                    Seconds = Math.Round(row.Seconds, 2),
+                    Open = sum.Open,
+                    Connected = sum.Connected,
+                    ConnectFailed = sum.ConnectFailed,
+                    Disconnects = sum.Disconnects,
+                    Sent = sum.Sent,
+                    Delivered = sum.Delivered,
+                    DeliveringSeconds = Math.Round(row.DeliveringSeconds, 3),
+                    DeliveriesPerSecond = (long)Math.Round(row.DeliveriesPerSecond),
+                    DeliveryP50Ms = Math.Round(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50) / 1000.0, 3),
+                    DeliveryP99Ms = Math.Round(interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99) / 1000.0, 3),
+                    DeliveryMaxMs = Math.Round(interval.TotalCount == 0 ? 0 : interval.GetMaxValue() / 1000.0, 3),
+                    Errors = sum.Errors.Values.Sum(),
+                    ServerCpuPercent = serverCpu,
+                    ServerRssMb = rss,
+                    LoadCpuPercent = loadCpu,
+                    Reconnecting = sum.Reconnecting,
+                    Reconnects = sum.Reconnects,
+                    Nodes = sum.Nodes.Select((n, i) => new NodeTimelineRow(i, n.Open, n.Connected, n.ConnectFailed, n.Reconnects,
+                        Math.Round(Rates.PerSecond(n.Reconnects - (row.Previous?.Nodes.ElementAtOrDefault(i)?.Reconnects ?? 0), storming), 1),
+                        n.Delivered, n.Disconnects, n.Errors)).ToList(),
+                });
+                prevT = row.Seconds;
             }
-            var total = Sum(_snaps.Select(l => l.LastOrDefault()), maxIndex, wallSeconds);
             var finals = _finals.Where(f => f != null).Select(f => f!).ToList();
             long expected = 0;
             for (int r = 0; r < options.Rooms; r++)
                 expected += finals.Sum(f => f.SentPerRoom.ElementAtOrDefault(r)) * finals.Sum(f => f.ReceiversPerRoom.ElementAtOrDefault(r));
-            long first = finals.Where(f => f.FirstDeliveryTicks != 0).Select(f => f.FirstDeliveryTicks).DefaultIfEmpty(0).Min();
-            long last = finals.Select(f => f.LastDeliveryTicks).DefaultIfEmpty(0).Max();
-            double span = last > first && first != 0 ? (last - first) / (double)Stopwatch.Frequency : 0;
+            double delivering = Rates.ActiveSeconds(long.MinValue, long.MaxValue, total.FirstDeliveryTicks, total.LastDeliveryTicks);
             double connectPhase = finals.Select(f => f.ConnectPhaseSeconds).DefaultIfEmpty(0).Max();
             var rssValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.RssBytes / 1048576.0).ToList();
+            var cpuValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.CpuSeconds).ToList();
             bool posting = options.Scenario is ScenarioKind.Chat or ScenarioKind.Fanout;
+            double storm = Rates.ActiveSeconds(long.MinValue, long.MaxValue, total.FirstLossTicks, total.LastReconnectTicks);
             return new RunResult
             {
                 Scenario = ScenarioName(options.Scenario),
                 Label = options.Label,
-                Server = server.ToString(),
+                Server = options.Servers[0].ToString(),
                 Started = started,
                 WallSeconds = Math.Round(wallSeconds, 2),
                 Options = options,
@@ -161,7 +265,8 @@ internal sealed class Aggregator(LoadOptions options, int workers)
                 Duplicates = total.Duplicates,
                 Gaps = total.Gaps,
                 Lost = posting ? Math.Max(0, expected - (total.Delivered - total.Duplicates)) : 0,
-                DeliveriesPerSecond = span > 0 ? Math.Round(total.Delivered / span) : 0,
+                DeliveringSeconds = Math.Round(delivering, 3),
+                DeliveriesPerSecond = Math.Round(Rates.PerSecond(total.Delivered, delivering)),
                 JoinedSeen = total.JoinedSeen,
                 LeftSeen = total.LeftSeen,
                 Pongs = total.Pongs,
@@ -173,13 +278,40 @@ internal sealed class Aggregator(LoadOptions options, int workers)
                 DeliveryMs = Percentiles.Of(Delivery),
                 FanoutMs = Percentiles.Of(Fanout),
                 HistoryMs = Percentiles.Of(History),
+                HistoryInfoMs = Percentiles.Of(HistoryInfo),
                 Errors = total.Errors,
+                Nodes = options.Servers.Select((url, i) => new NodeResult
+                {
+                    Url = url.ToString(),
+                    Connected = total.Nodes[i].Connected,
+                    ConnectFailed = total.Nodes[i].ConnectFailed,
+                    Reconnects = total.Nodes[i].Reconnects,
+                    ReconnectFailed = total.Nodes[i].ReconnectFailed,
+                    Delivered = total.Nodes[i].Delivered,
+                    Disconnects = total.Nodes[i].Disconnects,
+                    Errors = total.Nodes[i].Errors,
+                    ReconnectsPerSecond = options.Reconnect ? Math.Round(Rates.PerSecond(total.Nodes[i].Reconnects, storm), 1) : null,
+                    ReconnectsPerSecondPeak = options.Reconnect ? timeline.Select(t => t.Nodes[i].ReconnectsPerSecond).DefaultIfEmpty(0).Max() : null,
+                }).ToList(),
+                Reconnect = options.Reconnect ? new ReconnectResult
+                {
+                    ClientsLost = total.ClientsLost,
+                    ClientsBack = total.ClientsLost - total.Reconnecting,
+                    StillDown = total.Reconnecting,
+                    Losses = total.Disconnects,
+                    Attempts = total.ReconnectAttempts,
+                    Reconnects = total.Reconnects,
+                    Refused = total.ReconnectFailed,
+                    AllBackSeconds = total.ClientsLost > 0 && total.Reconnecting == 0 ? Math.Round(storm, 3) : null,
+                    RecoveryMs = Percentiles.Of(Recovery),
+                    PostsAbandoned = total.Abandoned,
+                    PostsUnsent = total.Unsent,
+                } : null,
                 ServerRssStartMb = rssValues.Count > 0 ? Math.Round(rssValues[0], 1) : null,
                 ServerRssPeakMb = rssValues.Count > 0 ? Math.Round(rssValues.Max(), 1) : null,
                 ServerRssEndMb = rssValues.Count > 0 ? Math.Round(rssValues[^1], 1) : null,
                 ServerRssPerConnectionKb = rssValues.Count > 1 && total.Connected > 0 && options.Scenario is ScenarioKind.Idle or ScenarioKind.JoinStorm ? Math.Round((rssValues.Max() - rssValues[0]) * 1024 / total.Connected, 1) : null,
-                ServerCpuSeconds = _samples.Count > 1 && _samples[^1].Server != null && _samples[0].Server != null
-                    ? Math.Round(_samples[^1].Server!.Value.CpuSeconds - _samples[0].Server!.Value.CpuSeconds, 2) : null,
+                ServerCpuSeconds = cpuValues.Count > 1 ? Math.Round(cpuValues[^1] - cpuValues[0], 2) : null,
                 LoadCpuSeconds = _samples.Count > 0 ? Math.Round(_samples[^1].LoadCpu, 2) : 0,
                 Timeline = timeline,
                 Distributions = new()
@@ -188,6 +320,8 @@ internal sealed class Aggregator(LoadOptions options, int workers)
                     ["fanout"] = Distribution(Fanout),
                     ["connect"] = Distribution(Connect),
                     ["history"] = Distribution(History),
+                    ["log-info"] = Distribution(HistoryInfo),
+                    ["recovery"] = Distribution(Recovery),
                 },
             };
         }

@@ -6,47 +6,82 @@ namespace Instant.Load.Output;
 
 /// <summary>
 /// The live view while a run goes: a Spectre.Console table redrawn in place on a terminal,
-/// one plain line per second when stdout is redirected (or with --plain), nothing with --quiet.
+/// one plain line per interval when stdout is redirected (or with --plain), nothing with --quiet.
+/// Both show <see cref="Aggregator.Live"/>: the latest interval every worker has reported, with
+/// the same figures the timeline will hold for it.
 /// </summary>
 internal abstract class Progress
 {
     public static Progress For(LoadOptions o) =>
-        o.Quiet ? new Silent() : o.Plain || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new Plain() : new Live(o);
+        o.Quiet ? new Silent() : o.Plain || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new Plain(o, Console.Out) : new Live(o);
 
     public virtual void Start(int workers, int sourceAddresses) { }
     public virtual void Stop() { }
     public abstract void Tick(Aggregator agg);
 
-    protected static string Line(Aggregator agg, ref long prevDelivered, ref double prevT)
+    private static string F(double v, string format = "0.##") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>The rows of the live table.</summary>
+    public static IEnumerable<(string Name, string Value)> Rows(LiveView v, LoadOptions o, int workers, int sourceAddresses)
     {
-        var s = agg.Latest();
-        if (s == null) return "starting...";
-        double dt = Math.Max(1e-3, s.Seconds - prevT);
-        long dps = (long)((s.Delivered - prevDelivered) / dt);
-        prevDelivered = s.Delivered;
-        prevT = s.Seconds;
-        var server = agg.LatestServer()?.Server;
-        string srv = server is { } r ? string.Create(CultureInfo.InvariantCulture, $" server_rss={r.RssBytes / 1048576.0:F0}MB") : "";
-        long errors = s.Errors.Values.Sum();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"t={s.Seconds:F0}s open={s.Open} connected={s.Connected} failed={s.ConnectFailed} sent={s.Sent} delivered={s.Delivered} deliveries/s={dps} p50={Ms(agg, 50)} p99={Ms(agg, 99)} errors={errors}{srv}");
+        var s = v.Totals;
+        yield return (o.Servers.Count == 1 ? "server" : "servers", o.ServerList);
+        yield return ("elapsed", $"{F(v.Seconds, "0")} s ({workers} process(es), {sourceAddresses} source address(es))");
+        yield return ("connections", $"{s.Open} open, {s.Connected} connected, {s.ConnectFailed} failed, {s.Disconnects} dropped");
+        yield return ("posts", $"{s.Sent} sent, {s.Delivered} delivered, {v.DeliveriesPerSecond}/s");
+        yield return ("delivery latency", v.DeliveryP50Ms is double p50 ? $"p50 {F(p50, "0.00")} ms, p99 {F(v.DeliveryP99Ms ?? 0, "0.00")} ms" : "-");
+        if (o.Reconnect)
+            yield return ("reconnect", $"{s.ClientsLost} clients lost, {s.ClientsLost - s.Reconnecting} back, {s.Reconnecting} reconnecting; {s.Reconnects} reconnects, {s.ReconnectFailed} refused");
+        if (o.Servers.Count > 1)
+        {
+            for (int i = 0; i < o.Servers.Count && i < s.Nodes.Length; i++)
+            {
+                var n = s.Nodes[i];
+                yield return ($"node {i}", $"{o.Servers[i]}: {n.Open} open, {n.Connected} connected, {n.ConnectFailed} failed, {n.Delivered} delivered, {n.Disconnects} dropped"
+                    + (o.Reconnect ? $", {n.Reconnects} reconnected" : ""));
+            }
+        }
+        if (v.ServerRssMb is double rss)
+            yield return ("server process", $"RSS {F(rss, "0")} MB, CPU {F(v.ServerCpuSeconds ?? 0, "0.00")} s during the run");
+        yield return ("errors", string.Join(", ", s.Errors.Select(e => $"{e.Key}: {e.Value}")) is { Length: > 0 } t ? t : "none");
     }
 
-    private static string Ms(Aggregator agg, double p) =>
-        agg.DeliveryPercentileMs(p) is double ms ? ms.ToString("F2", CultureInfo.InvariantCulture) + "ms" : "-";
+    /// <summary>One line of plain progress.</summary>
+    public static string PlainLine(LiveView v, LoadOptions o)
+    {
+        var s = v.Totals;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"t={v.Seconds:F0}s open={s.Open} connected={s.Connected} failed={s.ConnectFailed} sent={s.Sent} delivered={s.Delivered} deliveries/s={v.DeliveriesPerSecond} p50={Ms(v.DeliveryP50Ms)} p99={Ms(v.DeliveryP99Ms)} errors={s.Errors.Values.Sum()}");
+        if (o.Reconnect) line += string.Create(CultureInfo.InvariantCulture, $" lost={s.ClientsLost} reconnecting={s.Reconnecting} reconnected={s.Reconnects}");
+        if (o.Servers.Count > 1) line += " open_per_node=" + string.Join('/', s.Nodes.Select(n => n.Open));
+        if (v.ServerRssMb is double rss) line += string.Create(CultureInfo.InvariantCulture, $" server_rss={rss:F0}MB server_cpu={v.ServerCpuSeconds ?? 0:F2}s");
+        return line;
+    }
+
+    private static string Ms(double? ms) => ms is double v ? v.ToString("F2", CultureInfo.InvariantCulture) + "ms" : "-";
 
     private sealed class Silent : Progress
     {
         public override void Tick(Aggregator agg) { }
     }
 
-    private sealed class Plain : Progress
+    /// <summary>A line per interval, each once; nothing until the first interval is in.</summary>
+    internal sealed class Plain(LoadOptions o, TextWriter output) : Progress
     {
-        private long _prevDelivered;
-        private double _prevT;
+        private int _printed = -1;
+
         public override void Start(int workers, int sourceAddresses) =>
-            Console.Out.WriteLine($"instant-load: {workers} process(es), {sourceAddresses} source address(es)");
-        public override void Tick(Aggregator agg) => Console.Out.WriteLine(Line(agg, ref _prevDelivered, ref _prevT));
+            output.WriteLine($"instant-load: {Aggregator.ScenarioName(o.Scenario)} against {o.ServerList}; {workers} process(es), {sourceAddresses} source address(es)");
+
+        public override void Tick(Aggregator agg)
+        {
+            // Ticks and snapshots keep their own clocks: a tick may find no new interval, or two.
+            for (int k = agg.CompleteIndex(), next = _printed + 1; next <= k; next++)
+            {
+                if (agg.Live(next) is { } v) output.WriteLine(PlainLine(v, o));
+                _printed = next;
+            }
+        }
     }
 
     private sealed class Live(LoadOptions o) : Progress
@@ -54,32 +89,19 @@ internal abstract class Progress
         private readonly CancellationTokenSource _stop = new();
         private Task _task = Task.CompletedTask;
         private Aggregator? _agg;
-        private long _prevDelivered;
-        private double _prevT;
 
         public override void Start(int workers, int sourceAddresses)
         {
             var table = new Table().AddColumn("instant-load " + Aggregator.ScenarioName(o.Scenario)).AddColumn("");
+            table.AddRow("status", "starting...");
             _task = AnsiConsole.Live(table).StartAsync(async ctx =>
             {
                 while (!_stop.IsCancellationRequested)
                 {
-                    var agg = Volatile.Read(ref _agg);
-                    var s = agg?.Latest();
-                    if (agg != null && s != null)
+                    if (Volatile.Read(ref _agg)?.Live() is { } v)
                     {
-                        double dt = Math.Max(1e-3, s.Seconds - _prevT);
-                        long dps = s.Seconds > _prevT ? (long)((s.Delivered - _prevDelivered) / dt) : 0;
-                        if (s.Seconds > _prevT) { _prevDelivered = s.Delivered; _prevT = s.Seconds; }
                         table.Rows.Clear();
-                        table.AddRow("server", Markup.Escape(o.Server.ToString()));
-                        table.AddRow("elapsed", $"{s.Seconds:F0} s ({workers} process(es), {sourceAddresses} source address(es))");
-                        table.AddRow("connections", $"{s.Open} open, {s.Connected} connected, {s.ConnectFailed} failed, {s.Disconnects} dropped");
-                        table.AddRow("posts", $"{s.Sent} sent, {s.Delivered} delivered, {dps}/s");
-                        table.AddRow("delivery latency", agg.DeliveryPercentileMs(50) is double p50
-                            ? $"p50 {p50:F2} ms, p99 {agg.DeliveryPercentileMs(99):F2} ms" : "-");
-                        if (agg.LatestServer()?.Server is { } r) table.AddRow("server", $"RSS {r.RssBytes / 1048576.0:F0} MB, CPU {r.CpuSeconds:F1} s");
-                        table.AddRow("errors", Markup.Escape(string.Join(", ", s.Errors.Select(e => $"{e.Key}: {e.Value}")) is { Length: > 0 } t ? t : "none"));
+                        foreach (var (name, value) in Rows(v, o, workers, sourceAddresses)) table.AddRow(Markup.Escape(name), Markup.Escape(value));
                     }
                     ctx.Refresh();
                     try { await Task.Delay(500, _stop.Token); } catch (OperationCanceledException) { }

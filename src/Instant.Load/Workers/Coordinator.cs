@@ -24,24 +24,29 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
         _ => o.Clients,
     };
 
-    /// <summary>Connects once to a room of its own; null when that works, else why not.</summary>
+    /// <summary>Connects once to a room of its own on every node; null when that works, else which node failed and why.</summary>
     public async Task<string?> ProbeAsync(CancellationToken ct)
     {
-        var metrics = new LoadMetrics();
-        using var sockets = new SocketFactory(options.Server, 0);
-        var ctx = new RunContext(options with { RoomPrefix = options.RoomPrefix + "probe", Rooms = 1 }, metrics, sockets);
-        var probe = new LoadClient(ctx, 0, 0, ClientRole.Receiver);
-        bool ok = await probe.ConnectAsync(ct);
-        ctx.Closing = true;
-        await probe.CloseAsync();
-        return ok ? null : metrics.TakeInterval(0, 0).Errors.Keys.FirstOrDefault() ?? "unknown error";
+        for (int node = 0; node < options.Servers.Count; node++)
+        {
+            var only = options with { Servers = [options.Servers[node]], RoomPrefix = options.RoomPrefix + "probe", Rooms = 1, Reconnect = false };
+            var metrics = new LoadMetrics();
+            using var sockets = new SocketFactory(only.Servers, 0);
+            var ctx = new RunContext(only, metrics, sockets);
+            var probe = new LoadClient(ctx, 0, 0, ClientRole.Receiver);
+            bool ok = await probe.ConnectAsync(ct);
+            ctx.Closing = true;
+            await probe.CloseAsync();
+            if (!ok) return $"cannot reach {options.Servers[node]}: {metrics.ErrorCounts().Keys.FirstOrDefault() ?? "unknown error"}";
+        }
+        return null;
     }
 
     public async Task<RunResult> RunAsync(CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         long t0 = Stopwatch.GetTimestamp();
-        var agg = new Aggregator(options, Workers);
+        var agg = new Aggregator(options, Workers, t0);
         var children = new List<Process>();
         using var stopSampling = new CancellationTokenSource();
         var sampler = SampleAsync(agg, t0, children, stopSampling.Token);
@@ -56,13 +61,13 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
             await stopSampling.CancelAsync();
             await sampler;
         }
-        return agg.Build(started, Stopwatch.GetElapsedTime(t0).TotalSeconds, SourceAddresses, fatal, options.Server);
+        return agg.Build(started, Stopwatch.GetElapsedTime(t0).TotalSeconds, SourceAddresses, fatal);
     }
 
     private async Task<string?> RunInProcessAsync(Aggregator agg, long t0, CancellationToken ct)
     {
-        var metrics = new LoadMetrics();
-        using var sockets = new SocketFactory(options.Server, SourceAddresses);
+        var metrics = new LoadMetrics(options.Servers.Count);
+        using var sockets = new SocketFactory(options.Servers, SourceAddresses);
         var ctx = new RunContext(options with { WorkerIndex = 0, WorkerCount = 1 }, metrics, sockets);
         var runner = new ScenarioRunner(ctx, new NoGate());
         using var stopSnaps = new CancellationTokenSource();
