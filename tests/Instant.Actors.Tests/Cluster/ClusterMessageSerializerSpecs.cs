@@ -1,6 +1,5 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Instant.Actors.Cluster;
 using Instant.Actors.Rooms;
@@ -10,16 +9,8 @@ namespace Instant.Actors.Tests.Cluster;
 
 public class ClusterMessageSerializerSpecs : TestKit
 {
-    private static readonly Config Bindings = ConfigurationFactory.ParseString("""
-        akka.actor {
-          serializers.instant-cluster = "Instant.Actors.Cluster.ClusterMessageSerializer, Instant.Actors"
-          serialization-bindings { "Instant.Actors.Cluster.IClusterMessage, Instant.Actors" = instant-cluster }
-          serialization-identifiers { "Instant.Actors.Cluster.ClusterMessageSerializer, Instant.Actors" = 4711 }
-        }
-        """);
-
     public ClusterMessageSerializerSpecs()
-        : base(Bindings)
+        : base(ClusterSerialization.Bound())
     {
     }
 

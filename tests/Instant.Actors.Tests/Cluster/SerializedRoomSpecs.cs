@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Instant.Actors.Connections;
@@ -17,16 +16,8 @@ namespace Instant.Actors.Tests.Cluster;
 /// </summary>
 public class SerializedRoomSpecs : TestKit
 {
-    private static readonly Config Serialized = ConfigurationFactory.ParseString("""
-        akka.actor {
-          serialize-messages = on
-          serializers.instant-cluster = "Instant.Actors.Cluster.ClusterMessageSerializer, Instant.Actors"
-          serialization-bindings { "Instant.Actors.Cluster.IClusterMessage, Instant.Actors" = instant-cluster }
-        }
-        """);
-
     public SerializedRoomSpecs()
-        : base(Serialized)
+        : base(ClusterSerialization.Bound("serialize-messages = on"))
     {
     }
 
