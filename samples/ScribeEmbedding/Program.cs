@@ -30,6 +30,12 @@ builder.Services.AddInstantCore(
 builder.Services.AddAkka("sample", (akka, _) =>
 {
     akka.AddInstantDefaults();
+    // Akka's log events as lines of the host's own logging, formatted once.
+    akka.ConfigureLoggers(loggers =>
+    {
+        loggers.ClearLoggers();
+        loggers.AddLogger<AkkaLogForwarder>();
+    });
     akka.AddInstantRooms();
     akka.AddEmbeddedScribes(["lobby"], directory, new ScribeSettings { Nick = "Scribe", MaxLength = 100 }, writeLogfiles: true);
 });

@@ -140,6 +140,10 @@ public sealed class InstantServer : IAsyncDisposable
         // WebSocket keeps that for its lifetime. We log requests ourselves (--http-log).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
+        // A start that fails (a port in use) is reported by `instant` in one clear line; the
+        // host's own stack trace of it is for --log-level DEBUG.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", logLevel <= LogLevel.Debug ? LogLevel.Trace : LogLevel.Critical);
+
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var listenAddresses = ListenAddresses(options.Host, options.Port).ToArray();
         var listenSockets = new ListenSockets(reuseAddress);
@@ -172,7 +176,7 @@ public sealed class InstantServer : IAsyncDisposable
             {
                 loggers.LogLevel = AkkaLevel(logLevel);
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogForwarder>();
             });
             if (cluster is null)
             {

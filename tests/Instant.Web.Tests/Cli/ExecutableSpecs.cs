@@ -95,6 +95,8 @@ public sealed class ExecutableSpecs
         Assert.Contains("address already in use", stderr, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(port.ToString(), stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("SEVERE", stderr, StringComparison.Ordinal); // no stack trace below the clear line
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
