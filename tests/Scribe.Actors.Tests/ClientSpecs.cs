@@ -131,10 +131,28 @@ public sealed class EmbeddedScribeConfigurationSpecs
     [Theory]
     [InlineData("instant.scribe.rooms", "bad/room")]
     [InlineData("instant.scribe.maxlen", "-3")]
-    [InlineData("instant.scribe.logfiles", "yes")]
+    [InlineData("instant.scribe.logfiles", "maybe")]
     public void Bad_values_name_their_key(string key, string value)
     {
         var error = Assert.Throws<FormatException>(() => Hosting.EmbeddedScribeConfiguration.From(k => k == key ? value : null));
         Assert.StartsWith(key, error.Message);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("1", true)]
+    [InlineData("on", true)]
+    [InlineData("Y", true)]
+    [InlineData("no", false)]
+    [InlineData("off", false)]
+    public void Logfiles_takes_every_yes_and_no_the_server_takes(string value, bool expected)
+    {
+        var configuration = Hosting.EmbeddedScribeConfiguration.From(k => k switch
+        {
+            "instant.scribe.rooms" => "a",
+            "instant.scribe.logfiles" => value,
+            _ => null,
+        });
+        Assert.Equal(expected, configuration.WriteLogfiles);
     }
 }

@@ -33,13 +33,11 @@ public static class ConfigValues
         _ => throw new FormatException($"Invalid master mode '{text}' (expected never, auto, spawn, fg, always, restart, stop or action)"),
     };
 
-    /// <summary>A yes/no value; anything that is not clearly one of them is an error.</summary>
-    public static bool ParseBool(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "1" or "y" or "yes" or "true" or "on" => true,
-        "0" or "n" or "no" or "false" or "off" => false,
-        _ => throw new FormatException($"Invalid boolean '{text}' (expected yes or no)"),
-    };
+    /// <summary>A yes/no value, read as every tool reads one (<see cref="Instant.Actors.Configuration.ConfigBoolean"/>); anything else is an error.</summary>
+    public static bool ParseBool(string text)
+        => Instant.Actors.Configuration.ConfigBoolean.TryParse(text, out bool value)
+            ? value
+            : throw new FormatException($"Invalid boolean '{text}' (expected yes or no)");
 
     public static LogLevel ParseLogLevel(string text)
     {

@@ -1,3 +1,4 @@
+using Instant.Actors.Configuration;
 using System.Globalization;
 
 namespace Instant.Web.Cli;
@@ -59,11 +60,18 @@ public sealed class InstantConfiguration
         return _environment(key.ToUpperInvariant().Replace('.', '_')) ?? _file.GetValueOrDefault(key);
     }
 
-    /// <summary>True for <c>true</c>, <c>1</c>, <c>y</c>, <c>yes</c> or <c>on</c> in any case.</summary>
-    public bool GetBool(string key) => IsTrue(Get(key));
+    /// <summary>A yes/no setting (<see cref="ConfigBoolean"/>), false when unset; a word that is neither is an error.</summary>
+    public bool GetBool(string key)
+    {
+        if (Get(key) is not { Length: > 0 } text)
+        {
+            return false;
+        }
 
-    public static bool IsTrue(string? value)
-        => value?.Trim().ToLowerInvariant() is "true" or "1" or "y" or "yes" or "on";
+        return ConfigBoolean.TryParse(text, out bool value)
+            ? value
+            : throw new CommandLineException($"configuration value {key}='{text}' is not yes or no (true, 1, y, yes, on or false, 0, n, no, off)");
+    }
 
     public long GetLong(string key, long defaultValue, long min = 0)
     {

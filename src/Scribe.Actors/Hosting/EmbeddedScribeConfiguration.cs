@@ -1,3 +1,4 @@
+using Instant.Actors.Configuration;
 using System.Globalization;
 using Scribe.Actors.Protocol;
 
@@ -39,18 +40,14 @@ public sealed record EmbeddedScribeConfiguration(
             maxLength = value;
         }
 
-        string logfiles = setting("instant.scribe.logfiles") ?? "false";
-        if (logfiles is not ("true" or "false"))
-        {
-            throw new FormatException($"instant.scribe.logfiles: '{logfiles}' is not true or false");
-        }
+        bool logfiles = setting("instant.scribe.logfiles") is { Length: > 0 } flag && ConfigBoolean.Parse("instant.scribe.logfiles", flag);
 
         return new EmbeddedScribeConfiguration(
             rooms,
             setting("instant.scribe.directory") is { Length: > 0 } directory ? directory : "scribe",
             maxLength,
             setting("instant.scribe.nick") ?? "Scribe",
-            logfiles == "true");
+            logfiles);
     }
 
     public ScribeSettings Settings => new() { Nick = Nick, MaxLength = MaxLength };

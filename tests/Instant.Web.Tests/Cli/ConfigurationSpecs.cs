@@ -73,12 +73,21 @@ public sealed class ConfigurationSpecs : IDisposable
     [InlineData("no", false)]
     [InlineData("off", false)]
     [InlineData("", false)]
-    [InlineData("2", false)]
-    [InlineData("yess", false)]
-    public void Booleans_are_true_for_true_1_y_yes_on(string value, bool expected)
+    [InlineData("N", false)]
+    public void Booleans_are_true_for_true_1_y_yes_on_and_false_for_false_0_n_no_off(string value, bool expected)
     {
-        Assert.Equal(expected, InstantConfiguration.IsTrue(value));
         Assert.Equal(expected, Configure(["-o", "flag=" + value], []).GetBool("flag"));
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("yess")]
+    [InlineData("ture")]
+    public void A_boolean_that_is_neither_yes_nor_no_is_an_error_naming_the_key(string value)
+    {
+        var error = Assert.Throws<CommandLineException>(() => Configure(["-o", "flag=" + value], []).GetBool("flag"));
+        Assert.Contains("flag", error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
