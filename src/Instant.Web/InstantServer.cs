@@ -74,6 +74,12 @@ public sealed class InstantServer : IAsyncDisposable
                 $"plugins are not supported yet (asked for: {string.Join(", ", options.Plugins)}); run without --plugins");
         }
 
+        if (options.WebRoot is { } webRoot && !Directory.Exists(webRoot))
+        {
+            // A mistyped --webroot would otherwise serve the built-in client without a word.
+            throw new CommandLineException($"--webroot {webRoot}: no such directory");
+        }
+
         var config = InstantConfiguration.From(options, environment);
         var logLevel = LogLevels.Parse(options.LogLevel);
         var tls = TlsSettings.From(options.Tls);

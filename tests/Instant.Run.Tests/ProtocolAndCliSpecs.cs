@@ -51,6 +51,20 @@ public class CommandLineSpecs
     }
 
     [Theory]
+    [InlineData("--help", "Usage: instant-run")]
+    [InlineData("--version", "instant-run (Instant.Actors) ")]
+    [InlineData("-V", "instant-run (Instant.Actors) ")]
+    public async Task Help_and_version_print_one_text_ending_in_a_newline_and_exit_0(string flag, string start)
+    {
+        var output = new StringWriter();
+        int code = await new Orchestrator(() => output, () => TextWriter.Null).RunAsync([flag]);
+        Assert.Equal(0, code);
+        Assert.StartsWith(start, output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("\n", output.ToString(), StringComparison.Ordinal);
+        Assert.False(output.ToString().EndsWith("\n\n", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(new string[0], "No action given")]
     [InlineData(new[] { "--bogus", "status" }, "Unknown option --bogus")]
     [InlineData(new[] { "status", "--wait=no" }, "Unknown option --wait=no for status")]

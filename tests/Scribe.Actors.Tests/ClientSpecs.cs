@@ -129,6 +129,18 @@ public sealed class EmbeddedScribeConfigurationSpecs
     }
 
     [Theory]
+    [InlineData("--help", "usage: scribe")]
+    [InlineData("--version", "scribe (Instant.Actors) ")]
+    public async Task Help_and_version_print_one_text_ending_in_a_newline_and_exit_0(string flag, string start)
+    {
+        var (code, output, _) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(30), flag);
+        Assert.Equal(0, code);
+        Assert.StartsWith(start, output, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\n", output, StringComparison.Ordinal);
+        Assert.False(output.EndsWith("\n\n", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("instant.scribe.rooms", "bad/room")]
     [InlineData("instant.scribe.maxlen", "-3")]
     [InlineData("instant.scribe.logfiles", "maybe")]

@@ -15,6 +15,9 @@ public sealed record CommandLine
     public bool CloseFds { get; init; }
     public bool Help { get; init; }
 
+    /// <summary>--version: print the version and exit.</summary>
+    public bool Version { get; init; }
+
     public static readonly string[] Actions = ["status", "start", "stop", "restart", "bg-restart", "show", "ping", "run-master", "cmd"];
 
     public const string Usage = """
@@ -37,6 +40,7 @@ public sealed record CommandLine
                                  action  start: spawn; restart, bg-restart: restart; stop: stop;
                                          others (and any action naming processes): auto
           -h, --help           show this help and exit
+          -V, --version        show the version and exit
 
         Actions (NAME...: processes to act on, default all in configuration order):
           status [NAME...]     whether each process runs
@@ -80,6 +84,8 @@ public sealed record CommandLine
             {
                 case "-h" or "--help":
                     return result with { Help = true };
+                case "-V" or "--version":
+                    return result with { Version = true };
                 case "-c" or "--config":
                     result = result with { ConfigPath = Value(option, inline) };
                     continue;

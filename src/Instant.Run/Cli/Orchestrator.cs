@@ -29,7 +29,13 @@ public sealed class Orchestrator(Func<TextWriter> outputWriter, Func<TextWriter>
         catch (FormatException e) { return Fail(e.Message); }
         if (line.Help)
         {
-            await output.WriteAsync(CommandLine.Usage);
+            await output.WriteLineAsync(CommandLine.Usage);
+            return 0;
+        }
+
+        if (line.Version)
+        {
+            await output.WriteLineAsync(Instant.Actors.Configuration.ProductVersion.Describe("instant-run", typeof(Orchestrator).Assembly));
             return 0;
         }
 

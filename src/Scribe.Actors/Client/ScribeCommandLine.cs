@@ -51,6 +51,7 @@ public static class ScribeCommandLine
                               (never), Y, M, D, H; COMPRESSION one of none, gz, bz2, lzma.
           --no-log            Write no log at all.
           --help              Show this help and exit.
+          --version           Show the version and exit.
 
         Environment: SCRIBE_DB_SYNC sets SQLite's synchronous level (default FULL).
         """;
@@ -117,6 +118,10 @@ public static class ScribeCommandLine
                 case "--help":
                     NoValue();
                     options = options with { Help = true };
+                    break;
+                case "--version":
+                    NoValue();
+                    options = options with { Version = true };
                     break;
                 case "--maxlen":
                     options = options with { MaxLength = ParsePositive(name, Value()) };

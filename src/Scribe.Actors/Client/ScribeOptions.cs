@@ -38,6 +38,8 @@ public sealed record ScribeOptions
     public Uri? Url { get; init; }
 
     public bool Help { get; init; }
+
+    public bool Version { get; init; }
 }
 
 /// <summary>A bad command line; printed as <c>ERROR: message</c> with exit status 2.</summary>

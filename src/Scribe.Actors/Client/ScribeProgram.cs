@@ -25,7 +25,13 @@ public static class ScribeProgram
 
         if (options.Help)
         {
-            await Console.Out.WriteAsync(ScribeCommandLine.HelpText);
+            await Console.Out.WriteLineAsync(ScribeCommandLine.HelpText);
+            return 0;
+        }
+
+        if (options.Version)
+        {
+            await Console.Out.WriteLineAsync(Instant.Actors.Configuration.ProductVersion.Describe("scribe", typeof(ScribeProgram).Assembly));
             return 0;
         }
 

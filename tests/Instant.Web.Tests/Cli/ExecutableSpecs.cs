@@ -40,6 +40,7 @@ public sealed class ExecutableSpecs
     [InlineData("invalid port 'abc'", "abc")]
     [InlineData("needs a value", "--host")]
     [InlineData("unknown log level", "-L", "LOUD")]
+    [InlineData("--webroot /nonexistent/webroot: no such directory", "-r", "/nonexistent/webroot", "0")]
     public async Task Bad_command_lines_exit_2_with_a_clear_message(string message, params string[] args)
     {
         var (code, stdout, stderr) = await InstantProcess.RunAsync(ExitTimeout, args);
