@@ -18,7 +18,7 @@ internal static class Program
 
             if (options.ShowVersion)
             {
-                Console.WriteLine($"Instant.Actors {InstantServer.Version}" + (InstantServer.Revision is { } r ? $" ({r})" : string.Empty));
+                Console.WriteLine(Instant.Actors.Configuration.ProductVersion.Describe("instant", typeof(InstantServer).Assembly));
                 return 0;
             }
 

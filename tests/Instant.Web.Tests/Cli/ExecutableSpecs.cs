@@ -32,7 +32,7 @@ public sealed class ExecutableSpecs
     {
         var (code, stdout, _) = await InstantProcess.RunAsync(ExitTimeout, flag);
         Assert.Equal(0, code);
-        Assert.StartsWith("Instant.Actors " + InstantServer.Version, stdout, StringComparison.Ordinal);
+        Assert.StartsWith("instant (Instant.Actors) " + InstantServer.Version, stdout, StringComparison.Ordinal);
     }
 
     [Theory]
