@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmarks of the server core issue (issue 2, "Benchmarks"), driven by instant-load.
+# Single-process server benchmarks (docs/PERFORMANCE.md), driven by instant-load.
 #
 # Usage: bench/server/run.sh SERVER [TARGET...]
 #   SERVER  the server to test: path to our `instant` executable (e.g.

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Instant.Web.Tests.Http;
 
-/// <summary>PROTOCOL.md section 1 and issue 2 "HTTP": pages, the room page, redirects, static files and caching.</summary>
+/// <summary>docs/PROTOCOL.md section 1 and the HTTP side of SERVER.md: pages, the room page, redirects, static files and caching.</summary>
 public sealed partial class SiteSpecs : IDisposable
 {
     private readonly TempDirectory _webRoot = new();
