@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Instant.Web.Tests.Limits;
 
-/// <summary>Issue 2, "Limits and bad input": frame size, invalid UTF-8, protocol violations, floods.</summary>
+/// <summary>Limits and bad input (SERVER.md, "Limits"): frame size, invalid UTF-8, protocol violations, floods.</summary>
 public sealed class BadInputSpecs
 {
     [Theory]

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Instant.Web.Tests.Limits;
 
-/// <summary>Issue 2, "Limits": a bounded outbox per connection, a connection cap, a message rate limit.</summary>
+/// <summary>Limits (SERVER.md): a bounded outbox per connection, a connection cap, a message rate limit.</summary>
 public sealed class OverloadSpecs
 {
     [Theory]
