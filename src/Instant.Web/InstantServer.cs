@@ -72,6 +72,8 @@ public sealed class InstantServer : IAsyncDisposable
         var logLevel = LogLevels.Parse(options.LogLevel);
         var tls = TlsSettings.From(options.Tls);
         var cookieKey = LoadCookieKey(config);
+        long rateLimit = config.GetLong("instant.ws.rateLimit", 5000);
+        long rateBurst = config.GetLong("instant.ws.rateBurst", 10000);
         var socketLimits = new SocketLimits
         {
             MaxFrameSize = (int)config.GetLong("instant.ws.maxFrameSize", 4 * 1024 * 1024, min: 1024),
@@ -79,11 +81,13 @@ public sealed class InstantServer : IAsyncDisposable
             OutboxFrames = (int)config.GetLong("instant.ws.outboxFrames", 65536, min: 1),
             MaxConnections = (int)config.GetLong("instant.ws.maxConnections", ConnectionGate.DefaultMax(), min: 1),
             KeepAlive = TimeSpan.FromSeconds(config.GetLong("instant.ws.keepAlive", 30)),
+            PingsPerSecond = rateLimit,
+            PingBurst = rateBurst,
         };
         var connectionLimits = new ConnectionLimits
         {
-            MessagesPerSecond = config.GetLong("instant.ws.rateLimit", 5000),
-            MessageBurst = config.GetLong("instant.ws.rateBurst", 10000),
+            MessagesPerSecond = rateLimit,
+            MessageBurst = rateBurst,
         };
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);

@@ -55,7 +55,8 @@ public static class CommandLine
           instant.ws.outboxFrames         frames queued likewise (65536)
           instant.ws.maxConnections       concurrent WebSockets (default: open-file limit
                                           less a reserve)
-          instant.ws.rateLimit            messages per second per connection; 0 = none (5000)
+          instant.ws.rateLimit            messages per second per connection, and likewise
+                                          WebSocket pings; 0 = none (5000)
           instant.ws.rateBurst            burst allowance above that rate (10000)
           instant.ws.keepAlive            TCP keep-alive probe interval for WebSockets, s;
                                           0 = off (30)

@@ -24,6 +24,8 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private readonly SocketLimits _limits;
     private readonly Queue<OutgoingFrame> _outbox = new();
     private readonly object _lock = new();
+    private TokenBucket _pingRate;
+    private byte[]? _pendingPong;
     private long _queuedBytes;
     private bool _writing;
     private bool _closeSent;
@@ -40,6 +42,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _output = output;
         _abort = abort;
         _limits = limits;
+        _pingRate = new TokenBucket(limits.PingsPerSecond, limits.PingBurst, TimeProvider.System);
     }
 
     public bool TrySend(byte[] frame) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame), enforceLimits: true);
@@ -154,8 +157,10 @@ public sealed class RawWebSocketConnection : IConnectionSink
             case ClientFrameReader.EventKind.TooLarge:
                 actor.Tell(new FrameRejected(ProtocolError.FrameTooLarge, _limits.MaxFrameSize));
                 break;
+            case ClientFrameReader.EventKind.Ping when !_pingRate.TryTake(TimeProvider.System):
+                return new ClientFrameReader.End(null, 1008, "too many pings (instant.ws.rateLimit)");
             case ClientFrameReader.EventKind.Ping:
-                Enqueue(new OutgoingFrame(WebSocketOpcodes.Pong, e.Payload), enforceLimits: false);
+                QueuePong(e.Payload);
                 break;
         }
 
@@ -198,6 +203,31 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _abort("no reply to the close frame");
     }
 
+    /// <summary>
+    /// Answers a ping. Only the latest unsent pong is kept (RFC 6455 5.5.3 allows answering just
+    /// the most recent ping), so a client that pings and never reads holds 125 bytes, not a queue.
+    /// </summary>
+    private void QueuePong(byte[] payload)
+    {
+        lock (_lock)
+        {
+            if (_finished || _closeSent)
+            {
+                return;
+            }
+
+            _pendingPong = payload;
+            if (_writing)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = WriteLoopAsync();
+    }
+
     private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false)
     {
         lock (_lock)
@@ -236,7 +266,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 bool closing = false;
                 lock (_lock)
                 {
-                    if (_outbox.Count == 0 || _finished)
+                    if ((_outbox.Count == 0 && _pendingPong is null) || _finished)
                     {
                         _writing = false;
                         _drained?.TrySetResult();
@@ -244,12 +274,16 @@ public sealed class RawWebSocketConnection : IConnectionSink
                         return;
                     }
 
+                    if (_pendingPong is { } pong)
+                    {
+                        _pendingPong = null;
+                        WriteFrame(WebSocketOpcodes.Pong, pong);
+                    }
+
                     while (_outbox.TryDequeue(out var frame))
                     {
                         _queuedBytes -= frame.Payload.Length;
-                        var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength);
-                        _output.Advance(WebSocketFraming.WriteHeader(span, frame.Opcode, frame.Payload.Length));
-                        _output.Write(frame.Payload);
+                        WriteFrame(frame.Opcode, frame.Payload);
                         closing |= frame.Opcode == WebSocketOpcodes.Close;
                     }
                 }
@@ -274,6 +308,13 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 _drained?.TrySetResult();
             }
         }
+    }
+
+    private void WriteFrame(byte opcode, byte[] payload)
+    {
+        var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength);
+        _output.Advance(WebSocketFraming.WriteHeader(span, opcode, payload.Length));
+        _output.Write(payload);
     }
 
     private readonly record struct OutgoingFrame(byte Opcode, byte[] Payload);

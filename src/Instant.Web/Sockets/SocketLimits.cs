@@ -8,4 +8,10 @@ public sealed record SocketLimits
     public int OutboxFrames { get; init; } = 65536;
     public int MaxConnections { get; init; } = 10000;
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>WebSocket pings a client may send per second on average (the message rate limit); 0 for no limit.</summary>
+    public double PingsPerSecond { get; init; } = 5000;
+
+    /// <summary>Pings allowed in a burst above that rate.</summary>
+    public double PingBurst { get; init; } = 10000;
 }
