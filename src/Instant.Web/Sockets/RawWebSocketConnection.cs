@@ -18,6 +18,9 @@ namespace Instant.Web.Sockets;
 public sealed class RawWebSocketConnection : IConnectionSink
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bytes put into the pipe between two flushes.</summary>
+    private const int FlushChunkBytes = 16 * 1024;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Action<string> _abort;
@@ -26,6 +29,8 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private readonly object _lock = new();
     private TokenBucket _pingRate;
     private byte[]? _pendingPong;
+    private OutgoingFrame? _current;
+    private int _currentOffset;
     private long _queuedBytes;
     private bool _writing;
     private bool _closeSent;
@@ -49,23 +54,13 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
     public void Close(ConnectionCloseReason reason)
     {
-        if (reason == ConnectionCloseReason.OutboxOverflow)
-        {
-            // The reader is stalled: a close frame would never get through. Reset the connection.
-            lock (_lock)
-            {
-                _finished = true;
-                _outbox.Clear();
-            }
-
-            _abort("reader too slow: outbox overflow");
-            return;
-        }
-
         var (code, text) = reason switch
         {
             ConnectionCloseReason.ServerShutdown => ((ushort)1001, "server shutting down"),
             ConnectionCloseReason.PingTimeout => ((ushort)1008, "ping deadline missed"),
+            // What was queued is dropped; the close frame follows the frame on the wire, and a
+            // reader that has stalled for good is reset when it does not answer in time.
+            ConnectionCloseReason.OutboxOverflow => ((ushort)1008, "reader too slow: outbox overflow"),
             _ => ((ushort)1011, "internal error"),
         };
         SendClose(code, text);
@@ -256,17 +251,22 @@ public sealed class RawWebSocketConnection : IConnectionSink
         return true;
     }
 
-    /// <summary>The single writer: everything queued goes into the pipe, then one flush.</summary>
+    /// <summary>
+    /// The single writer: queued frames go into the pipe and are flushed every
+    /// <see cref="FlushChunkBytes"/>. A flush waits while the socket is behind, so the pipe
+    /// (pooled buffers) never holds more than a chunk beyond the transport's own threshold; a
+    /// large frame is copied a chunk at a time from its one shared array, not whole per recipient.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         try
         {
             while (true)
             {
-                bool closing = false;
+                bool closing;
                 lock (_lock)
                 {
-                    if ((_outbox.Count == 0 && _pendingPong is null) || _finished)
+                    if (_finished || (_current is null && _outbox.Count == 0 && _pendingPong is null))
                     {
                         _writing = false;
                         _drained?.TrySetResult();
@@ -274,18 +274,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                         return;
                     }
 
-                    if (_pendingPong is { } pong)
-                    {
-                        _pendingPong = null;
-                        WriteFrame(WebSocketOpcodes.Pong, pong);
-                    }
-
-                    while (_outbox.TryDequeue(out var frame))
-                    {
-                        _queuedBytes -= frame.Payload.Length;
-                        WriteFrame(frame.Opcode, frame.Payload);
-                        closing |= frame.Opcode == WebSocketOpcodes.Close;
-                    }
+                    closing = WriteChunk();
                 }
 
                 var flushed = await _output.FlushAsync();
@@ -293,7 +282,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 {
                     lock (_lock)
                     {
-                        _finished = closing || flushed.IsCompleted || flushed.IsCanceled;
+                        _finished = true;
                     }
                 }
             }
@@ -305,16 +294,62 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 _finished = true;
                 _writing = false;
                 _outbox.Clear();
+                _current = null;
                 _drained?.TrySetResult();
             }
         }
     }
 
-    private void WriteFrame(byte opcode, byte[] payload)
+    /// <summary>Puts up to a chunk of queued bytes into the pipe (under the lock); true once a close frame is in.</summary>
+    private bool WriteChunk()
+    {
+        if (_current is null && _pendingPong is { } pong)
+        {
+            // Between frames only: a frame's header promised all of its payload.
+            _pendingPong = null;
+            WriteHeader(WebSocketOpcodes.Pong, pong.Length);
+            _output.Write(pong);
+        }
+
+        int budget = FlushChunkBytes;
+        while (budget > 0)
+        {
+            if (_current is not { } frame)
+            {
+                if (!_outbox.TryDequeue(out frame))
+                {
+                    return false;
+                }
+
+                _queuedBytes -= frame.Payload.Length;
+                budget -= WriteHeader(frame.Opcode, frame.Payload.Length);
+                _current = frame;
+                _currentOffset = 0;
+            }
+
+            int take = Math.Min(Math.Max(budget, 0), frame.Payload.Length - _currentOffset);
+            _output.Write(frame.Payload.AsSpan(_currentOffset, take));
+            _currentOffset += take;
+            budget -= take;
+            if (_currentOffset == frame.Payload.Length)
+            {
+                _current = null;
+                if (frame.Opcode == WebSocketOpcodes.Close)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private int WriteHeader(byte opcode, int payloadLength)
     {
         var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength);
-        _output.Advance(WebSocketFraming.WriteHeader(span, opcode, payload.Length));
-        _output.Write(payload);
+        int length = WebSocketFraming.WriteHeader(span, opcode, payloadLength);
+        _output.Advance(length);
+        return length;
     }
 
     private readonly record struct OutgoingFrame(byte Opcode, byte[] Payload);
