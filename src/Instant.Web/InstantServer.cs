@@ -77,6 +77,7 @@ public sealed class InstantServer : IAsyncDisposable
         var socketLimits = new SocketLimits
         {
             MaxFrameSize = (int)config.GetLong("instant.ws.maxFrameSize", 4 * 1024 * 1024, min: 1024),
+            InputBudget = config.GetLong("instant.ws.inputBudget", 64 * 1024 * 1024, min: 1024),
             OutboxBytes = config.GetLong("instant.ws.outboxBytes", 16 * 1024 * 1024, min: 1024),
             OutboxFrames = (int)config.GetLong("instant.ws.outboxFrames", 65536, min: 1),
             MaxConnections = (int)config.GetLong("instant.ws.maxConnections", ConnectionGate.DefaultMax(), min: 1),
@@ -167,6 +168,7 @@ public sealed class InstantServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
         builder.Services.AddSingleton(socketLimits);
+        builder.Services.AddSingleton(new InputBudget(socketLimits.InputBudget));
         builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));

@@ -50,6 +50,8 @@ public static class CommandLine
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
           instant.server.noReuseAddr      do not set SO_REUSEADDR on the listening socket
           instant.ws.maxFrameSize         largest accepted client frame, bytes (4194304)
+          instant.ws.inputBudget          bytes of unfinished client messages all connections
+                                          together may hold; past it, close 1013 (67108864)
           instant.ws.outboxBytes          bytes queued for a slow reader before it is
                                           disconnected (16777216)
           instant.ws.outboxFrames         frames queued likewise (65536)

@@ -25,6 +25,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private readonly PipeWriter _output;
     private readonly Action<string> _abort;
     private readonly SocketLimits _limits;
+    private readonly InputBudget _inputBudget;
     private readonly Queue<OutgoingFrame> _outbox = new();
     private readonly object _lock = new();
     private TokenBucket _pingRate;
@@ -41,8 +42,10 @@ public sealed class RawWebSocketConnection : IConnectionSink
     /// <param name="output">Where frames for the client go.</param>
     /// <param name="abort">Drops the connection at once (a reset), with a reason for the logs.</param>
     /// <param name="limits">Frame and outbox limits.</param>
-    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits)
+    /// <param name="inputBudget">What all connections together may hold of unfinished messages.</param>
+    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits, InputBudget inputBudget)
     {
+        _inputBudget = inputBudget;
         _input = input;
         _output = output;
         _abort = abort;
@@ -81,7 +84,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     /// <summary>Reads frames until the connection closes; returns why it ended.</summary>
     private async Task<string> ReadLoopAsync(IActorRef actor)
     {
-        var reader = new ClientFrameReader(_limits.MaxFrameSize);
+        var reader = new ClientFrameReader(_limits.MaxFrameSize, _inputBudget);
         var input = _input;
         try
         {

@@ -31,6 +31,7 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         services.GetRequiredService<ConnectionAdmission>(),
         services.GetRequiredService<ConnectionGate>(),
         services.GetRequiredService<SocketLimits>(),
+        services.GetRequiredService<InputBudget>(),
         services.GetRequiredService<HttpLog>(),
         services.GetRequiredService<ILogger<RawWebSocketMiddleware>>()));
 
@@ -140,7 +141,7 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         TcpKeepAlive.Enable(connection.Features, d.Limits.KeepAlive);
         var socket = new RawWebSocketConnection(
             connection.Transport.Input, connection.Transport.Output,
-            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits);
+            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits, d.InputBudget);
         return new Session(socket, d.Admission.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
     }
 
@@ -157,5 +158,5 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
     private sealed record Session(RawWebSocketConnection Socket, IActorRef Actor);
 
     private sealed record Dependencies(
-        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, HttpLog HttpLog, ILogger Log);
+        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, InputBudget InputBudget, HttpLog HttpLog, ILogger Log);
 }

@@ -4,6 +4,9 @@ namespace Instant.Web.Sockets;
 public sealed record SocketLimits
 {
     public int MaxFrameSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Bytes of unfinished client messages all connections together may hold (<see cref="Sockets.InputBudget"/>).</summary>
+    public long InputBudget { get; init; } = 64 * 1024 * 1024;
     public long OutboxBytes { get; init; } = 16 * 1024 * 1024;
     public int OutboxFrames { get; init; } = 65536;
     public int MaxConnections { get; init; } = 10000;

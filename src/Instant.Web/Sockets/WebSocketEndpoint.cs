@@ -18,6 +18,7 @@ public sealed class WebSocketEndpoint(
     ConnectionAdmission admissions,
     ConnectionGate gate,
     SocketLimits limits,
+    InputBudget inputBudget,
     ILogger<WebSocketEndpoint> log)
 {
     public async Task HandleAsync(HttpContext context, string room)
@@ -62,7 +63,7 @@ public sealed class WebSocketEndpoint(
         TcpKeepAlive.Enable(context.Features, limits.KeepAlive);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
+        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits, inputBudget);
         var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
         await socket.RunAsync(actor);
         await input.CompleteAsync();

@@ -65,4 +65,73 @@ public sealed class MemorySpecs
             }
         }
     }
+
+    [Fact]
+    public async Task Unfinished_messages_share_one_input_budget_the_one_that_would_exceed_it_is_closed_with_1013_and_it_all_comes_back()
+    {
+        await using var server = await InstantTestServer.StartAsync("-o", "instant.ws.inputBudget=65536");
+        var budget = server.Server.Services.GetRequiredService<InputBudget>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var first = await RawWebSocket.ConnectAsync(server.Port, "/room/budget/ws", cancellation: deadline.Token);
+        using var second = await RawWebSocket.ConnectAsync(server.Port, "/room/budget/ws", cancellation: deadline.Token, via: ClientPath.Pipeline);
+
+        // The first holds 30 KB of a message (in 16 KB segments); a ping behind it proves the server read them.
+        string head = """{"type":"broadcast","seq":1,"data":" """.TrimEnd();
+        byte[] firstPart = Encoding.UTF8.GetBytes(head + new string('a', 30 * 1024 - head.Length));
+        await first.SendRawAsync([.. RawWebSocket.BuildFrame(0x1, firstPart, fin: false), .. RawWebSocket.BuildFrame(0x9, "1"u8)], deadline.Token);
+        await ReadUntilPongAsync(first, deadline.Token);
+        Assert.Equal(32 * 1024, budget.Used);
+
+        // The second would need 48 KB more than the 32 KB left: it is closed, and its share returned.
+        await second.SendRawAsync(RawWebSocket.BuildFrame(0x1, new byte[50 * 1024], fin: false), deadline.Token);
+        var (code, _) = await second.ReadUntilCloseAsync(deadline.Token);
+        Assert.Equal((ushort)1013, code);
+        await Eventually.SucceedsAsync(_ =>
+        {
+            Assert.Equal(32 * 1024, budget.Used);
+            return Task.CompletedTask;
+        });
+
+        // The first finishes its message, which is relayed; then it holds nothing.
+        await first.SendRawAsync(RawWebSocket.BuildFrame(0x0, Encoding.UTF8.GetBytes(new string('a', 10 * 1024) + "\"}"), fin: true), deadline.Token);
+        while (true)
+        {
+            var frame = await first.ReadFrameAsync(deadline.Token);
+            Assert.NotNull(frame);
+            if (frame.Value.Opcode == 0x1 && Encoding.UTF8.GetString(frame.Value.Payload) is var text && text.StartsWith("{\"type\":\"broadcast\"", StringComparison.Ordinal))
+            {
+                Assert.Contains(new string('a', 40 * 1024 - head.Length), text, StringComparison.Ordinal);
+                break;
+            }
+        }
+
+        Assert.Equal(0, budget.Used);
+
+        // A client that leaves in the middle of a message gives its share back too.
+        using (var leaver = await RawWebSocket.ConnectAsync(server.Port, "/room/budget/ws", cancellation: deadline.Token))
+        {
+            await leaver.SendRawAsync([.. RawWebSocket.BuildFrame(0x1, new byte[20 * 1024], fin: false), .. RawWebSocket.BuildFrame(0x9, "2"u8)], deadline.Token);
+            await ReadUntilPongAsync(leaver, deadline.Token);
+            Assert.Equal(20 * 1024, budget.Used); // 16 KB, then 4 KB for the rest the frame promised
+        }
+
+        await Eventually.SucceedsAsync(_ =>
+        {
+            Assert.Equal(0, budget.Used);
+            return Task.CompletedTask;
+        });
+    }
+
+    private static async Task ReadUntilPongAsync(RawWebSocket socket, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var frame = await socket.ReadFrameAsync(cancellation);
+            Assert.NotNull(frame);
+            if (frame.Value.Opcode == 0xA)
+            {
+                return;
+            }
+        }
+    }
 }
