@@ -172,7 +172,9 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));
-        builder.Services.AddSingleton(new StaticFileStore(options.WebRoot, GeneratedFiles(serverInfo)));
+        bool followSymlinks = config.GetBool("instant.http.followSymlinks");
+        builder.Services.AddSingleton(sp => new StaticFileStore(
+            options.WebRoot, GeneratedFiles(serverInfo), followSymlinks, sp.GetRequiredService<ILogger<StaticFileStore>>()));
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));

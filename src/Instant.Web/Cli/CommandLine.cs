@@ -48,6 +48,7 @@ public static class CommandLine
           instant.cookies.keyfile.create  create the key file if missing or malformed (yes/no)
           instant.cookies.insecure        leave the Secure attribute off the uid cookie
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
+          instant.http.followSymlinks     serve webroot files through symbolic links (no)
           instant.server.noReuseAddr      do not set SO_REUSEADDR on the listening socket
           instant.ws.maxFrameSize         largest accepted client frame, bytes (4194304)
           instant.ws.inputBudget          bytes of unfinished client messages all connections
