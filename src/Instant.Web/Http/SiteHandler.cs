@@ -36,6 +36,10 @@ public sealed class SiteHandler(
             case SiteTarget.File file:
                 await ServeFileAsync(context, file.LogicalPath);
                 break;
+            case SiteTarget.Redirect redirect when !IsHeaderSafe(redirect.Location):
+                // The query is echoed in Location, where control characters are not allowed.
+                await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: control characters in the query");
+                break;
             case SiteTarget.Redirect redirect:
                 context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
                 context.Response.Headers.Location = redirect.Location;
@@ -132,6 +136,8 @@ public sealed class SiteHandler(
         context.Response.Headers.CacheControl = "no-store";
         await PlainText(context, StatusCodes.Status200OK, token);
     }
+
+    private static bool IsHeaderSafe(string value) => !value.Any(c => c is < ' ' or > '~');
 
     private static Task NotFound(HttpContext context) => PlainText(context, StatusCodes.Status404NotFound, "404 Not Found");
 
