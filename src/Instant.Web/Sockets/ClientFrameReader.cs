@@ -92,8 +92,14 @@ public sealed class ClientFrameReader(int maxMessageSize, InputBudget budget) : 
                     {
                         case WebSocketOpcodes.Close when payload.Length == 1:
                             return new End(null, 1002, "malformed close frame");
+                        case WebSocketOpcodes.Close when payload.Length == 0:
+                            return new End(1005, 0, string.Empty);
+                        case WebSocketOpcodes.Close when !IsValidCloseCode(BinaryPrimitives.ReadUInt16BigEndian(payload)):
+                            return new End(null, 1002, "invalid close code");
+                        case WebSocketOpcodes.Close when !System.Text.Unicode.Utf8.IsValid(payload.AsSpan(2)):
+                            return new End(null, 1007, "invalid UTF-8 in the close reason");
                         case WebSocketOpcodes.Close:
-                            return new End(payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : (ushort)1005, 0, string.Empty);
+                            return new End(BinaryPrimitives.ReadUInt16BigEndian(payload), 0, string.Empty);
                         case WebSocketOpcodes.Ping:
                             _events.Add(new Event(EventKind.Ping, payload));
                             break;
@@ -129,6 +135,14 @@ public sealed class ClientFrameReader(int maxMessageSize, InputBudget budget) : 
     }
 
     public void Dispose() => ReleaseMessage();
+
+    /// <summary>
+    /// A code a peer may send (RFC 6455 7.4 and the IANA registry): 1000-1003, 1007-1014, and
+    /// 3000-4999 for libraries and applications. 1004 is reserved; 1005, 1006 and 1015 only
+    /// ever describe a close locally and must not appear on the wire.
+    /// </summary>
+    public static bool IsValidCloseCode(ushort code)
+        => code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
 
     private string? Validate(FrameHeader header)
     {
