@@ -71,7 +71,8 @@ public sealed class InstantServer : IAsyncDisposable
         var config = InstantConfiguration.From(options, environment);
         var logLevel = LogLevels.Parse(options.LogLevel);
         var tls = TlsSettings.From(options.Tls);
-        var cookieKey = LoadCookieKey(config);
+        var notices = new List<string>();
+        var cookieKey = LoadCookieKey(config, notices.Add);
         long rateLimit = config.GetLong("instant.ws.rateLimit", 5000);
         long rateBurst = config.GetLong("instant.ws.rateBurst", 10000);
         var socketLimits = new SocketLimits
@@ -206,6 +207,11 @@ public sealed class InstantServer : IAsyncDisposable
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
         log.LogInformation("Instant.Actors {Version}{Revision}", Version, Revision is null ? string.Empty : $" ({Revision})");
         log.LogInformation("Configuration hash: {Hash}", configHash);
+        foreach (var notice in notices)
+        {
+            log.LogWarning("{Notice}", notice);
+        }
+
         await app.StartAsync(cancellation);
         int port = BoundPort(app);
         string shown = options.Host == "*" ? "*" : options.Host;
@@ -257,7 +263,7 @@ public sealed class InstantServer : IAsyncDisposable
         };
     }
 
-    private static byte[] LoadCookieKey(InstantConfiguration config)
+    private static byte[] LoadCookieKey(InstantConfiguration config, Action<string> notice)
     {
         if (config.Get("instant.cookies.keyfile") is not { Length: > 0 } path)
         {
@@ -266,7 +272,7 @@ public sealed class InstantServer : IAsyncDisposable
 
         try
         {
-            return CookieKeyFile.Load(path, config.GetBool("instant.cookies.keyfile.create"));
+            return CookieKeyFile.Load(path, config.GetBool("instant.cookies.keyfile.create"), notice);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

@@ -43,9 +43,10 @@ public static class CommandLine
 
         Configuration values are looked up in --option, then the environment
         (instant.cookies.keyfile is INSTANT_COOKIES_KEYFILE), then --config. Keys:
-          instant.cookies.keyfile         file holding the cookie signing key (else random
-                                          per process: identities then end with the process)
-          instant.cookies.keyfile.create  create the key file if missing or malformed (yes/no)
+          instant.cookies.keyfile         file holding the cookie signing key, exactly 64
+                                          bytes (else random per process: identities then
+                                          end with the process)
+          instant.cookies.keyfile.create  create the key file if missing or empty (yes/no)
           instant.cookies.insecure        leave the Secure attribute off the uid cookie
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
           instant.http.followSymlinks     serve webroot files through symbolic links (no)
