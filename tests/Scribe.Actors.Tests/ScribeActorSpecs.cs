@@ -206,6 +206,61 @@ public sealed class ScribeActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_log_request_makes_Scribe_read_no_more_posts_than_one_reply_carries_whatever_it_asks()
+    {
+        var store = new RecordingStore(new SqliteMessageStore(":memory:"));
+        store.Add(Enumerable.Range(1, 50).Select(i => new LogEntry(i * 0x400L, null, 7, "n", "t" + i)).ToList());
+        var (scribe, wire) = Start(new ScribeSettings { DontPull = true, MaxReplyPosts = 5 }, store);
+        ExpectStartup(wire, pull: false);
+
+        IReadOnlyList<string?> Reply(object request)
+        {
+            scribe.Tell(FromPeer("unicast", request, to: Self));
+            return wire.ExpectMsg<Sent>(s => s.DataType == "log").Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["text"]).ToList();
+        }
+
+        Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request" }));
+        Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request", length = 1000 }));
+        Assert.Equal(["t3", "t4"], Reply(new { type = "log-request", from = ScribeIds.Format(3 * 0x400L), length = 2 }));
+        // Both bounds: the protocol ignores length, the cap still holds (newest of the range kept).
+        Assert.Equal(["t36", "t37", "t38", "t39", "t40"], Reply(new { type = "log-request", from = ScribeIds.Format(0), to = ScribeIds.Format(40 * 0x400L), length = 1000 }));
+        Assert.All(store.Amounts, amount => Assert.InRange(amount ?? int.MaxValue, 0, 5));
+        Assert.Equal(4, store.Amounts.Count);
+    }
+
+    /// <summary>A store that records the amount every query asked it for.</summary>
+    private sealed class RecordingStore(IMessageStore inner) : IMessageStore
+    {
+        public List<int?> Amounts { get; } = [];
+
+        public int? Capacity => inner.Capacity;
+
+        public IReadOnlyList<LogEntry> Add(IReadOnlyCollection<LogEntry> entries) => inner.Add(entries);
+
+        public IReadOnlyList<long> AddUuids(IReadOnlyDictionary<long, string> uuids) => inner.AddUuids(uuids);
+
+        public IReadOnlyList<LogEntry> Query(long? from, long? to, int? amount)
+        {
+            lock (Amounts)
+            {
+                Amounts.Add(amount);
+            }
+
+            return inner.Query(from, to, amount);
+        }
+
+        public IReadOnlyDictionary<long, string> GetUuids(IEnumerable<long> ids) => inner.GetUuids(ids);
+
+        public IReadOnlyList<LogEntry> Delete(IReadOnlyCollection<long> ids) => inner.Delete(ids);
+
+        public LogBounds? Bounds() => inner.Bounds();
+
+        public IEnumerable<LogEntry> All() => inner.All();
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public void Pulls_history_in_rounds_until_nothing_new_then_announces_done()
     {
         var (scribe, wire) = Start(new ScribeSettings { MaxLength = 100, SelectWindow = TimeSpan.FromMilliseconds(300) });

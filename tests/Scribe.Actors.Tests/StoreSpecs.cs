@@ -30,7 +30,8 @@ public sealed class StoreSpecs : IDisposable
         using var store = Open(backend);
         store.Add(Enumerable.Range(1, 10).Select(i => Post(i * 10)).ToList());
 
-        Assert.Equal(new long[] { 30, 40, 50, 60 }, store.Query(30, 60, 2).Select(e => e.Id));
+        Assert.Equal(new long[] { 30, 40, 50, 60 }, store.Query(30, 60, null).Select(e => e.Id));
+        Assert.Equal(new long[] { 50, 60 }, store.Query(30, 60, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 30, 40 }, store.Query(25, null, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 50, 60 }, store.Query(null, 65, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 90, 100 }, store.Query(null, null, 2).Select(e => e.Id));

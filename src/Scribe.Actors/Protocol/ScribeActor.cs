@@ -398,19 +398,13 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         long? from = ScribeIds.Parse(Str(data, "from"));
         long? to = ScribeIds.Parse(Str(data, "to"));
         int? length = data.TryGetProperty("length", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out int n) && n >= 0 ? n : null;
-        int? amount = length ?? _settings.MaxLength;
-        if (_settings.MaxLength is { } max && amount > max)
-        {
-            amount = max;
-        }
+        // The store reads no more than one reply can carry: a request without a length (or
+        // with both bounds, where the protocol ignores it) once read the whole database.
+        int cap = Math.Min(_settings.MaxLength ?? int.MaxValue, _settings.MaxReplyPosts);
+        int amount = from is not null && to is not null ? cap : Math.Min(length ?? cap, cap);
 
         FlushPending();
         var entries = _store.Query(from, to, amount);
-        if (_settings.MaxLength is { } cap && entries.Count > cap)
-        {
-            // Both bounds given: the store ignores the amount; --maxlen still caps the reply (newest kept).
-            entries = entries.Skip(entries.Count - cap).ToList();
-        }
 
         string? key = data.TryGetProperty("key", out var k) ? k.GetRawText() : null;
         SendLog(ScribeIds.Format(requester), entries, key, data);

@@ -134,9 +134,10 @@ public sealed class SqliteMessageStore : IMessageStore
         bool newestFirst = false;
         if (from is { } f && to is { } t)
         {
-            command.CommandText = $"{columns} WHERE msgid >= $from AND msgid <= $to ORDER BY msgid";
+            command.CommandText = $"{columns} WHERE msgid >= $from AND msgid <= $to ORDER BY msgid DESC LIMIT $n";
             command.Parameters.AddWithValue("$from", f);
             command.Parameters.AddWithValue("$to", t);
+            newestFirst = true;
         }
         else if (from is { } f2)
         {
