@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Scribe.Actors.Logging;
@@ -31,6 +32,14 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         _uuid = options.Uuid;
         Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => OnConnectionEnded());
         Receive<Reconnect>(_ => Connect());
+        Receive<StoreFailed>(failed =>
+        {
+            // Scribe has written its ERROR line and left the room for good; say so where the
+            // server's operator looks, and stop (the server goes on without this Scribe).
+            Context.GetLogger().Error("Embedded Scribe of room {0} stopped: its message database {1} failed: {2}",
+                _options.Room, _options.MessageDb ?? "(in memory)", failed.Error.Message);
+            Context.Stop(Self);
+        });
         ReceiveAny(message => _scribe.Forward(message));
     }
 
@@ -52,7 +61,8 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         }
 
         StoreLoader.LogBounds(_store, _log);
-        _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings), "scribe");
+        var self = Self;
+        _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e))), "scribe");
         Connect();
     }
 
@@ -90,6 +100,8 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("reconnect", Reconnect.Instance, _options.ReconnectDelay);
         }
     }
+
+    private sealed record StoreFailed(Exception Error);
 
     private sealed record Reconnect
     {
