@@ -103,6 +103,8 @@ public sealed class InstantServer : IAsyncDisposable
             throw new CommandLineException(e.Message);
         }
 
+        string? sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
+            ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
         var uuids = new UuidFactory();
@@ -167,7 +169,8 @@ public sealed class InstantServer : IAsyncDisposable
             akka.AddInstantRooms();
             akka.AddEmbeddedScribes(scribes);
         });
-        builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
+        builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure"), sameSite));
+        builder.Services.AddSingleton(AllowedOrigins.Parse(config.Get("instant.ws.allowedOrigins")));
         builder.Services.AddSingleton(socketLimits);
         builder.Services.AddSingleton(new InputBudget(socketLimits.InputBudget));
         builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));

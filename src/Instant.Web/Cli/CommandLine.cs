@@ -48,6 +48,8 @@ public static class CommandLine
                                           end with the process)
           instant.cookies.keyfile.create  create the key file if missing or empty (yes/no)
           instant.cookies.insecure        leave the Secure attribute off the uid cookie
+          instant.cookies.sameSite        SameSite of the uid cookie: Strict, Lax or None
+                                          (none by default)
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
           instant.http.followSymlinks     serve webroot files through symbolic links (no)
           instant.server.noReuseAddr      do not set SO_REUSEADDR on the listening socket
@@ -62,6 +64,8 @@ public static class CommandLine
           instant.ws.rateLimit            messages per second per connection, and likewise
                                           WebSocket pings; 0 = none (5000)
           instant.ws.rateBurst            burst allowance above that rate (10000)
+          instant.ws.allowedOrigins       page origins allowed to open WebSockets, comma
+                                          separated; others get 403 (any by default)
           instant.ws.keepAlive            TCP keep-alive probe interval for WebSockets, s;
                                           0 = off (30)
           instant.rooms.idleTimeout       how long an empty room is kept, s (60)

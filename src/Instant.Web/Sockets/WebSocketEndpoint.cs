@@ -19,6 +19,7 @@ public sealed class WebSocketEndpoint(
     ConnectionGate gate,
     SocketLimits limits,
     InputBudget inputBudget,
+    AllowedOrigins origins,
     ILogger<WebSocketEndpoint> log)
 {
     public async Task HandleAsync(HttpContext context, string room)
@@ -29,6 +30,12 @@ public sealed class WebSocketEndpoint(
             || !UpgradeRequest.IsHandshake(headers.Upgrade, headers.Connection, headers.SecWebSocketVersion, headers.SecWebSocketKey))
         {
             await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: expected a WebSocket upgrade");
+            return;
+        }
+
+        if (!origins.Allows(headers.Origin.Count > 0 ? headers.Origin.ToString() : null))
+        {
+            await PlainText(context, StatusCodes.Status403Forbidden, "403 Forbidden: origin not allowed");
             return;
         }
 
