@@ -83,19 +83,25 @@ public sealed class InstantServer : IAsyncDisposable
         var config = InstantConfiguration.From(options, environment);
         var logLevel = LogLevels.Parse(options.LogLevel);
         var tls = TlsSettings.From(options.Tls);
-        var cookieKey = LoadCookieKey(config);
+        var notices = new List<string>();
+        var cookieKey = LoadCookieKey(config, notices.Add);
+        long rateLimit = config.GetLong("instant.ws.rateLimit", 5000);
+        long rateBurst = config.GetLong("instant.ws.rateBurst", 10000);
         var socketLimits = new SocketLimits
         {
             MaxFrameSize = (int)config.GetLong("instant.ws.maxFrameSize", 4 * 1024 * 1024, min: 1024),
+            InputBudget = config.GetLong("instant.ws.inputBudget", 64 * 1024 * 1024, min: 1024),
             OutboxBytes = config.GetLong("instant.ws.outboxBytes", 16 * 1024 * 1024, min: 1024),
             OutboxFrames = (int)config.GetLong("instant.ws.outboxFrames", 65536, min: 1),
             MaxConnections = (int)config.GetLong("instant.ws.maxConnections", ConnectionGate.DefaultMax(), min: 1),
             KeepAlive = TimeSpan.FromSeconds(config.GetLong("instant.ws.keepAlive", 30)),
+            PingsPerSecond = rateLimit,
+            PingBurst = rateBurst,
         };
         var connectionLimits = new ConnectionLimits
         {
-            MessagesPerSecond = config.GetLong("instant.ws.rateLimit", 5000),
-            MessageBurst = config.GetLong("instant.ws.rateBurst", 10000),
+            MessagesPerSecond = rateLimit,
+            MessageBurst = rateBurst,
         };
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
@@ -111,6 +117,7 @@ public sealed class InstantServer : IAsyncDisposable
             throw new CommandLineException(e.Message);
         }
 
+<<<<<<< HEAD
         if (cluster is not null && scribes.Rooms.Count > 0)
         {
             // Each node would start its own Scribe per room and log every post twice or more.
@@ -119,6 +126,10 @@ public sealed class InstantServer : IAsyncDisposable
                 + "run a standalone scribe against the cluster instead");
         }
 
+=======
+        string? sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
+            ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
+>>>>>>> hardening
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
         var uuids = new UuidFactory();
@@ -196,12 +207,16 @@ public sealed class InstantServer : IAsyncDisposable
             akka.AddEmbeddedScribes(scribes);
             configureAkka?.Invoke(akka);
         });
-        builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure")));
+        builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure"), sameSite));
+        builder.Services.AddSingleton(AllowedOrigins.Parse(config.Get("instant.ws.allowedOrigins")));
         builder.Services.AddSingleton(socketLimits);
+        builder.Services.AddSingleton(new InputBudget(socketLimits.InputBudget));
         builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));
-        builder.Services.AddSingleton(new StaticFileStore(options.WebRoot, GeneratedFiles(serverInfo)));
+        bool followSymlinks = config.GetBool("instant.http.followSymlinks");
+        builder.Services.AddSingleton(sp => new StaticFileStore(
+            options.WebRoot, GeneratedFiles(serverInfo), followSymlinks, sp.GetRequiredService<ILogger<StaticFileStore>>()));
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));
@@ -239,6 +254,11 @@ public sealed class InstantServer : IAsyncDisposable
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Instant");
         log.LogInformation("Instant.Actors {Version}{Revision}", Version, Revision is null ? string.Empty : $" ({Revision})");
         log.LogInformation("Configuration hash: {Hash}", configHash);
+        foreach (var notice in notices)
+        {
+            log.LogWarning("{Notice}", notice);
+        }
+
         await app.StartAsync(cancellation);
         int port = BoundPort(app);
         string shown = options.Host == "*" ? "*" : options.Host;
@@ -290,7 +310,7 @@ public sealed class InstantServer : IAsyncDisposable
         };
     }
 
-    private static byte[] LoadCookieKey(InstantConfiguration config)
+    private static byte[] LoadCookieKey(InstantConfiguration config, Action<string> notice)
     {
         if (config.Get("instant.cookies.keyfile") is not { Length: > 0 } path)
         {
@@ -299,7 +319,7 @@ public sealed class InstantServer : IAsyncDisposable
 
         try
         {
-            return CookieKeyFile.Load(path, config.GetBool("instant.cookies.keyfile.create"));
+            return CookieKeyFile.Load(path, config.GetBool("instant.cookies.keyfile.create"), notice);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {

@@ -285,6 +285,46 @@ public sealed class EndToEndSpecs : IAsyncLifetime
         Assert.StartsWith("ERROR: --read-file", err);
     }
 
+    [Fact]
+    public async Task A_database_scribe_may_not_write_is_an_ERROR_line_and_exit_1_not_lost_posts()
+    {
+        string db = _dir.File("readonly.sqlite");
+        using (var store = new SqliteMessageStore(db))
+        {
+            store.Add([new LogEntry(0x400, null, 1, "n", "kept")]);
+        }
+
+        StoreSpecs.MakeReadOnly(db);
+        var (code, output, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(30), "--msgdb", db, Room("readonly").ToString());
+        Assert.Equal(1, code);
+        Assert.StartsWith("ERROR: --msgdb " + db, err);
+        Assert.Contains("] ERROR reason=", output);
+        Assert.Contains("readonly database", output);
+        Assert.DoesNotContain("] CONNECT", output);
+    }
+
+    [Fact]
+    public async Task A_corrupt_database_page_is_an_ERROR_line_and_exit_1_not_an_abort()
+    {
+        string db = _dir.File("corrupt.sqlite");
+        using (var store = new SqliteMessageStore(db))
+        {
+            store.Add(Enumerable.Range(1, 2000).Select(i => new LogEntry(i * 0x400L, null, 1, "n", new string('x', 500))).ToList());
+        }
+
+        // A page in the middle of the posts' table becomes garbage.
+        await using (var file = new FileStream(db, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Seek(20 * 4096, SeekOrigin.Begin);
+            await file.WriteAsync(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+        }
+
+        var (code, output, err) = await ScribeProcess.RunAsync(TimeSpan.FromSeconds(30), "--msgdb", db);
+        Assert.True(code == 1, $"exit {code}: {err}");
+        Assert.StartsWith("ERROR: --msgdb " + db, err);
+        Assert.Contains("] ERROR reason=\"message database failed: SqliteException(", output);
+    }
+
     private (string Cert, string Key) SelfSigned(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using Microsoft.Data.Sqlite;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Protocol;
 using Scribe.Actors.Stores;
@@ -203,6 +204,139 @@ public sealed class ScribeActorSpecs : TestKit
         var upTo = wire.ExpectMsg<Sent>(s => s.DataType == "log").Frame["data"]!["data"]!.AsArray();
         Assert.Equal(["p4", "p5"], upTo.Select(e => (string?)e!["text"]));
         Assert.Contains("] LOGSEND to='" + Peer + "'", LogText);
+    }
+
+    [Fact]
+    public void A_log_request_makes_Scribe_read_no_more_posts_than_one_reply_carries_whatever_it_asks()
+    {
+        var store = new RecordingStore(new SqliteMessageStore(":memory:"));
+        store.Add(Enumerable.Range(1, 50).Select(i => new LogEntry(i * 0x400L, null, 7, "n", "t" + i)).ToList());
+        var (scribe, wire) = Start(new ScribeSettings { DontPull = true, MaxReplyPosts = 5 }, store);
+        ExpectStartup(wire, pull: false);
+
+        IReadOnlyList<string?> Reply(object request)
+        {
+            scribe.Tell(FromPeer("unicast", request, to: Self));
+            return wire.ExpectMsg<Sent>(s => s.DataType == "log").Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["text"]).ToList();
+        }
+
+        Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request" }));
+        Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request", length = 1000 }));
+        Assert.Equal(["t3", "t4"], Reply(new { type = "log-request", from = ScribeIds.Format(3 * 0x400L), length = 2 }));
+        // Both bounds: the protocol ignores length, the cap still holds (newest of the range kept).
+        Assert.Equal(["t36", "t37", "t38", "t39", "t40"], Reply(new { type = "log-request", from = ScribeIds.Format(0), to = ScribeIds.Format(40 * 0x400L), length = 1000 }));
+        Assert.All(store.Amounts, amount => Assert.InRange(amount ?? int.MaxValue, 0, 5));
+        Assert.Equal(4, store.Amounts.Count);
+    }
+
+    [Fact]
+    public void A_store_that_fails_to_write_stops_Scribe_loudly_instead_of_losing_posts_in_silence()
+    {
+        var failures = CreateTestProbe();
+        var store = new ReadOnlyAfterOpenStore(new SqliteMessageStore(":memory:"));
+        var wire = CreateTestProbe();
+        var scribe = Sys.ActorOf(ScribeActor.Props(store, _log, new ScribeSettings { DontPull = true }, storeFailed: e => failures.Ref.Tell(e)));
+        Watch(scribe);
+        scribe.Tell(new ScribeConnected(new ProbeTransport(wire.Ref)));
+        scribe.Tell(Frame(new { type = "identity", data = new { id = Self, uuid = "self-uuid", version = "1.6.0", era = "e" } }));
+        ExpectStartup(wire, pull: false);
+
+        store.ReadOnly = true;
+        scribe.Tell(Post("never stored"));
+        Assert.IsType<SqliteException>(failures.ExpectMsg<Exception>());
+        Assert.True(wire.FishForMessage<object>(m => m is TransportClosed) is TransportClosed { Final: true });
+        ExpectTerminated(scribe);
+        Assert.Contains("] ERROR reason=\"message database failed: SqliteException(", LogText); // repr quotes with " when the text holds '
+        Assert.Contains("lost=1", LogText);
+        Assert.DoesNotContain("] POST ", LogText);
+    }
+
+    /// <summary>
+    /// A real SQLite database that turns read-only when told: its writes then fail as a
+    /// read-only database's do (the mode SQLite silently falls back to for a file it may only read).
+    /// </summary>
+    private sealed class ReadOnlyAfterOpenStore(IMessageStore inner) : IMessageStore
+    {
+        private readonly SqliteConnection _readOnly = Open();
+
+        public volatile bool ReadOnly;
+
+        public int? Capacity => inner.Capacity;
+
+        public IReadOnlyList<LogEntry> Add(IReadOnlyCollection<LogEntry> entries)
+        {
+            if (ReadOnly)
+            {
+                using var insert = _readOnly.CreateCommand();
+                insert.CommandText = "INSERT INTO t VALUES (1)";
+                insert.ExecuteNonQuery(); // throws SqliteException: attempt to write a readonly database
+            }
+
+            return inner.Add(entries);
+        }
+
+        public IReadOnlyList<long> AddUuids(IReadOnlyDictionary<long, string> uuids) => inner.AddUuids(uuids);
+
+        public IReadOnlyList<LogEntry> Query(long? from, long? to, int? amount) => inner.Query(from, to, amount);
+
+        public IReadOnlyDictionary<long, string> GetUuids(IEnumerable<long> ids) => inner.GetUuids(ids);
+
+        public IReadOnlyList<LogEntry> Delete(IReadOnlyCollection<long> ids) => inner.Delete(ids);
+
+        public LogBounds? Bounds() => inner.Bounds();
+
+        public IEnumerable<LogEntry> All() => inner.All();
+
+        public void Dispose()
+        {
+            _readOnly.Dispose();
+            inner.Dispose();
+        }
+
+        private static SqliteConnection Open()
+        {
+            var connection = new SqliteConnection("Data Source=file:readonly-spec?mode=memory&cache=shared");
+            connection.Open();
+            using (var create = connection.CreateCommand())
+            {
+                create.CommandText = "CREATE TABLE IF NOT EXISTS t (x); PRAGMA query_only = 1";
+                create.ExecuteNonQuery();
+            }
+
+            return connection;
+        }
+    }
+
+    /// <summary>A store that records the amount every query asked it for.</summary>
+    private sealed class RecordingStore(IMessageStore inner) : IMessageStore
+    {
+        public List<int?> Amounts { get; } = [];
+
+        public int? Capacity => inner.Capacity;
+
+        public IReadOnlyList<LogEntry> Add(IReadOnlyCollection<LogEntry> entries) => inner.Add(entries);
+
+        public IReadOnlyList<long> AddUuids(IReadOnlyDictionary<long, string> uuids) => inner.AddUuids(uuids);
+
+        public IReadOnlyList<LogEntry> Query(long? from, long? to, int? amount)
+        {
+            lock (Amounts)
+            {
+                Amounts.Add(amount);
+            }
+
+            return inner.Query(from, to, amount);
+        }
+
+        public IReadOnlyDictionary<long, string> GetUuids(IEnumerable<long> ids) => inner.GetUuids(ids);
+
+        public IReadOnlyList<LogEntry> Delete(IReadOnlyCollection<long> ids) => inner.Delete(ids);
+
+        public LogBounds? Bounds() => inner.Bounds();
+
+        public IEnumerable<LogEntry> All() => inner.All();
+
+        public void Dispose() => inner.Dispose();
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class StoreSpecs : IDisposable
         using var store = Open(backend);
         store.Add(Enumerable.Range(1, 10).Select(i => Post(i * 10)).ToList());
 
-        Assert.Equal(new long[] { 30, 40, 50, 60 }, store.Query(30, 60, 2).Select(e => e.Id));
+        Assert.Equal(new long[] { 30, 40, 50, 60 }, store.Query(30, 60, null).Select(e => e.Id));
+        Assert.Equal(new long[] { 50, 60 }, store.Query(30, 60, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 30, 40 }, store.Query(25, null, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 50, 60 }, store.Query(null, 65, 2).Select(e => e.Id));
         Assert.Equal(new long[] { 90, 100 }, store.Query(null, null, 2).Select(e => e.Id));
@@ -243,5 +244,30 @@ public sealed class StoreSpecs : IDisposable
         Assert.True(process.WaitForExit(30_000), "python3 did not finish");
         Assert.True(process.ExitCode == 0, error.Result);
         return output.Result;
+    }
+
+    /// <summary>
+    /// A database SQLite will only read: byte 18 of the header (the write version) above 2 makes
+    /// it read-only for everyone, root included, as a read-only file does for other users.
+    /// </summary>
+    internal static void MakeReadOnly(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Seek(18, SeekOrigin.Begin);
+        file.WriteByte(3);
+    }
+
+    [Fact]
+    public void A_database_SQLite_can_only_read_is_refused_when_opened_not_found_out_at_the_first_post()
+    {
+        string path = _dir.File("readonly.sqlite");
+        using (var store = new SqliteMessageStore(path))
+        {
+            store.Add([Post(10)]);
+        }
+
+        MakeReadOnly(path);
+        var error = Assert.Throws<SqliteException>(() => new SqliteMessageStore(path));
+        Assert.Contains("readonly", error.Message, StringComparison.Ordinal);
     }
 }

@@ -4,7 +4,7 @@ namespace Instant.Actors.Connections;
 /// A token bucket for a connection's message rate. A mutable struct kept in a field of its
 /// one actor, so it costs no allocation per connection; not thread-safe.
 /// </summary>
-internal struct TokenBucket
+public struct TokenBucket
 {
     private readonly double _ratePerSecond;
     private readonly double _capacity;

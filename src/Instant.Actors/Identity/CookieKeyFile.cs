@@ -1,10 +1,13 @@
 using System.Security.Cryptography;
+using Instant.Actors.Files;
 
 namespace Instant.Actors.Identity;
 
 /// <summary>
 /// The cookie signing key: 64 random bytes per process, or the contents of a key file that
-/// survives restarts. A created key file is readable by its owner only.
+/// survives restarts. Only a regular file of exactly <see cref="KeySize"/> bytes is a key; a key
+/// file is created (only where there is none, or an empty one) readable by its owner only
+/// from its first byte.
 /// </summary>
 public static class CookieKeyFile
 {
@@ -13,51 +16,93 @@ public static class CookieKeyFile
     public static byte[] RandomKey() => RandomNumberGenerator.GetBytes(KeySize);
 
     /// <summary>
-    /// Loads the key from <paramref name="path"/>. With <paramref name="create"/>, a missing file
-    /// or one that is not exactly <see cref="KeySize"/> bytes long is replaced by a fresh key.
+    /// Loads the key from <paramref name="path"/>. With <paramref name="create"/>, a missing or
+    /// empty file is given a fresh key, and <paramref name="notice"/> is told. A file of any
+    /// other length is refused, never overwritten: it may be a key that something else needs.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The file is missing or empty and may not be created.</exception>
-    public static byte[] Load(string path, bool create)
+    /// <exception cref="InvalidOperationException">The file is missing (without create), not a regular file, or not 64 bytes long.</exception>
+    public static byte[] Load(string path, bool create, Action<string>? notice = null)
     {
-        var info = new FileInfo(path);
-        if (create && (!info.Exists || info.Length != KeySize))
+        switch (FileType.Of(path, followLinks: true))
         {
-            var key = RandomKey();
-            if (info.Directory is { Exists: false } dir)
-            {
-                dir.Create();
-            }
+            case FileKind.Missing when create:
+                return Create(path, notice);
+            case FileKind.Missing:
+                throw new InvalidOperationException($"cookie key file {path} does not exist (set instant.cookies.keyfile.create=yes to create it)");
+            case FileKind.Directory:
+                throw new InvalidOperationException($"cookie key file {path} is a directory");
+            case FileKind.Regular:
+                break;
+            default:
+                // A FIFO would block the start-up, /dev/zero would be read until memory runs out.
+                throw new InvalidOperationException($"cookie key file {path} is not a regular file");
+        }
 
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
+        long length = new FileInfo(path).Length;
+        if (length == 0 && create)
+        {
+            return Create(path, notice);
+        }
 
-            using (var stream = new FileStream(path, options))
+        if (length == 0)
+        {
+            throw new InvalidOperationException($"cookie key file {path} is empty (set instant.cookies.keyfile.create=yes to fill it)");
+        }
+
+        if (length != KeySize)
+        {
+            throw new InvalidOperationException($"cookie key file {path} is {length} bytes long; a key is exactly {KeySize} bytes (it is not replaced: move it away to have a new one created)");
+        }
+
+        return ReadKey(path);
+    }
+
+    private static byte[] ReadKey(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var key = new byte[KeySize + 1]; // one more: a file that grew since it was measured is noticed
+        int read = stream.ReadAtLeast(key, key.Length, throwOnEndOfStream: false);
+        if (read != KeySize)
+        {
+            throw new InvalidOperationException($"cookie key file {path} changed while it was read");
+        }
+
+        return key[..KeySize];
+    }
+
+    /// <summary>
+    /// Writes a fresh key to a new file that is private from the start, then moves it into
+    /// place, so no reader ever sees a half-written key or a moment of wider permissions.
+    /// </summary>
+    private static byte[] Create(string path, Action<string>? notice)
+    {
+        var key = RandomKey();
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = full + "." + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)) + ".new";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(key);
+                stream.Flush(flushToDisk: true);
             }
 
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            return key;
+            File.Move(temporary, full, overwrite: true);
         }
-
-        if (!info.Exists)
+        catch
         {
-            throw new InvalidOperationException($"cookie key file {path} does not exist (set instant.cookies.keyfile.create=yes to create it)");
+            File.Delete(temporary);
+            throw;
         }
 
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 0)
-        {
-            throw new InvalidOperationException($"cookie key file {path} is empty");
-        }
-
-        return bytes;
+        notice?.Invoke($"Created cookie key file {path} ({KeySize} random bytes, readable by its owner only)");
+        return key;
     }
 }

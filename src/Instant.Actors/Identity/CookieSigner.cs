@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Instant.Actors.Identity;
 
@@ -45,13 +47,47 @@ public sealed class CookieSigner
             return null;
         }
 
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
+        // Signed, yet unusable: invalid UTF-8, a member given twice (which uuid would count?),
+        // or a string no .NET string can hold (a lone surrogate escape) is no cookie at all.
+        if (!Utf8.IsValid(json))
         {
             return null;
+        }
+
+        try
+        {
+            var payload = JsonNode.Parse(json, documentOptions: StrictJson) as JsonObject;
+            return payload is not null && HoldsOnlyValidStrings(payload) ? payload : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Reads every string (and member name) now, so none throws later while the cookie is used.</summary>
+    private static bool HoldsOnlyValidStrings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    if (!HoldsOnlyValidStrings(value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonArray array:
+                return array.All(HoldsOnlyValidStrings);
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return value.GetValue<string>() is not null;
+            default:
+                return true;
         }
     }
 }

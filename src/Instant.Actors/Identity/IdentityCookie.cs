@@ -15,12 +15,28 @@ public sealed class IdentityCookie
 
     private readonly CookieSigner _signer;
     private readonly bool _insecure;
+    private readonly string _sameSite;
 
-    public IdentityCookie(CookieSigner signer, bool insecure)
+    /// <param name="sameSite"><c>Strict</c>, <c>Lax</c> or <c>None</c> for a SameSite attribute; empty for none (the original's cookie).</param>
+    public IdentityCookie(CookieSigner signer, bool insecure, string sameSite = "")
     {
         _signer = signer;
         _insecure = insecure;
+        _sameSite = sameSite;
     }
+
+    /// <summary>
+    /// The SameSite attribute value of a setting (case-insensitive <c>strict</c>, <c>lax</c>,
+    /// <c>none</c>), empty for no setting, null for anything else.
+    /// </summary>
+    public static string? ParseSameSite(string? setting) => setting?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => string.Empty,
+        "strict" => "Strict",
+        "lax" => "Lax",
+        "none" => "None",
+        _ => null,
+    };
 
     /// <summary>
     /// The identity payload of a valid <c>uid</c> cookie in a Cookie header, with a valid
@@ -50,6 +66,11 @@ public sealed class IdentityCookie
         if (!_insecure)
         {
             sb.Append("; Secure");
+        }
+
+        if (_sameSite.Length > 0)
+        {
+            sb.Append("; SameSite=").Append(_sameSite);
         }
 
         return sb.ToString();

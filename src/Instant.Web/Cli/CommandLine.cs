@@ -43,20 +43,29 @@ public static class CommandLine
 
         Configuration values are looked up in --option, then the environment
         (instant.cookies.keyfile is INSTANT_COOKIES_KEYFILE), then --config. Keys:
-          instant.cookies.keyfile         file holding the cookie signing key (else random
-                                          per process: identities then end with the process)
-          instant.cookies.keyfile.create  create the key file if missing or malformed (yes/no)
+          instant.cookies.keyfile         file holding the cookie signing key, exactly 64
+                                          bytes (else random per process: identities then
+                                          end with the process)
+          instant.cookies.keyfile.create  create the key file if missing or empty (yes/no)
           instant.cookies.insecure        leave the Secure attribute off the uid cookie
+          instant.cookies.sameSite        SameSite of the uid cookie: Strict, Lax or None
+                                          (none by default)
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
+          instant.http.followSymlinks     serve webroot files through symbolic links (no)
           instant.server.noReuseAddr      do not set SO_REUSEADDR on the listening socket
           instant.ws.maxFrameSize         largest accepted client frame, bytes (4194304)
+          instant.ws.inputBudget          bytes of unfinished client messages all connections
+                                          together may hold; past it, close 1013 (67108864)
           instant.ws.outboxBytes          bytes queued for a slow reader before it is
                                           disconnected (16777216)
           instant.ws.outboxFrames         frames queued likewise (65536)
           instant.ws.maxConnections       concurrent WebSockets (default: open-file limit
                                           less a reserve)
-          instant.ws.rateLimit            messages per second per connection; 0 = none (5000)
+          instant.ws.rateLimit            messages per second per connection, and likewise
+                                          WebSocket pings; 0 = none (5000)
           instant.ws.rateBurst            burst allowance above that rate (10000)
+          instant.ws.allowedOrigins       page origins allowed to open WebSockets, comma
+                                          separated; others get 403 (any by default)
           instant.ws.keepAlive            TCP keep-alive probe interval for WebSockets, s;
                                           0 = off (30)
           instant.rooms.idleTimeout       how long an empty room is kept, s (60)

@@ -36,6 +36,10 @@ public sealed class SiteHandler(
             case SiteTarget.File file:
                 await ServeFileAsync(context, file.LogicalPath);
                 break;
+            case SiteTarget.Redirect redirect when !IsHeaderSafe(redirect.Location):
+                // The query is echoed in Location, where control characters are not allowed.
+                await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: control characters in the query");
+                break;
             case SiteTarget.Redirect redirect:
                 context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
                 context.Response.Headers.Location = redirect.Location;
@@ -57,32 +61,64 @@ public sealed class SiteHandler(
 
     private async Task ServeFileAsync(HttpContext context, string logicalPath)
     {
-        var file = await files.FindAsync(logicalPath, context.RequestAborted);
+        await using var file = files.Find(logicalPath);
         if (file is null)
         {
             await NotFound(context);
             return;
         }
 
+        var request = context.Request;
         var response = context.Response;
         response.Headers.ETag = file.ETag;
         response.Headers.CacheControl = $"public, max-age={maxCacheAge}";
+        response.Headers.AcceptRanges = "bytes";
         if (file.ContentType is not null)
         {
             response.ContentType = file.ContentType;
         }
 
-        if (context.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch
+        if (request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch
             && ifNoneMatch.Split(',').Any(tag => tag.Trim() == file.ETag || tag.Trim() == "*"))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;
         }
 
-        response.ContentLength = file.Content.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
+        // If-Range with another validator: the file changed, so the whole of it.
+        string ifRange = request.Headers.IfRange.ToString();
+        var range = ifRange.Length == 0 || ifRange == file.ETag ? ByteRange.Parse(request.Headers.Range.ToString(), file.Length) : null;
+        long start = 0;
+        long count = file.Length;
+        if (range is { IsSatisfiable: false })
         {
-            await response.Body.WriteAsync(file.Content, context.RequestAborted);
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            response.Headers.ContentRange = $"bytes */{file.Length}";
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (range is { } r)
+        {
+            (start, count) = (r.Start, r.Count);
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {start}-{start + count - 1}/{file.Length}";
+        }
+
+        response.ContentLength = count;
+        if (HttpMethods.IsHead(request.Method))
+        {
+            return;
+        }
+
+        try
+        {
+            await file.CopyToAsync(response.Body, start, count, context.RequestAborted);
+        }
+        catch (IOException)
+        {
+            // The file changed under us, or the client left: the promised length cannot be kept.
+            context.Abort();
         }
     }
 
@@ -100,6 +136,8 @@ public sealed class SiteHandler(
         context.Response.Headers.CacheControl = "no-store";
         await PlainText(context, StatusCodes.Status200OK, token);
     }
+
+    private static bool IsHeaderSafe(string value) => !value.Any(c => c is < ' ' or > '~');
 
     private static Task NotFound(HttpContext context) => PlainText(context, StatusCodes.Status404NotFound, "404 Not Found");
 

@@ -18,12 +18,20 @@ namespace Instant.Web.Sockets;
 public sealed class RawWebSocketConnection : IConnectionSink
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bytes put into the pipe between two flushes.</summary>
+    private const int FlushChunkBytes = 16 * 1024;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Action<string> _abort;
     private readonly SocketLimits _limits;
+    private readonly InputBudget _inputBudget;
     private readonly Queue<OutgoingFrame> _outbox = new();
     private readonly object _lock = new();
+    private TokenBucket _pingRate;
+    private byte[]? _pendingPong;
+    private OutgoingFrame? _current;
+    private int _currentOffset;
     private long _queuedBytes;
     private bool _writing;
     private bool _closeSent;
@@ -34,35 +42,28 @@ public sealed class RawWebSocketConnection : IConnectionSink
     /// <param name="output">Where frames for the client go.</param>
     /// <param name="abort">Drops the connection at once (a reset), with a reason for the logs.</param>
     /// <param name="limits">Frame and outbox limits.</param>
-    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits)
+    /// <param name="inputBudget">What all connections together may hold of unfinished messages.</param>
+    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits, InputBudget inputBudget)
     {
+        _inputBudget = inputBudget;
         _input = input;
         _output = output;
         _abort = abort;
         _limits = limits;
+        _pingRate = new TokenBucket(limits.PingsPerSecond, limits.PingBurst, TimeProvider.System);
     }
 
     public bool TrySend(byte[] frame) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame), enforceLimits: true);
 
     public void Close(ConnectionCloseReason reason)
     {
-        if (reason == ConnectionCloseReason.OutboxOverflow)
-        {
-            // The reader is stalled: a close frame would never get through. Reset the connection.
-            lock (_lock)
-            {
-                _finished = true;
-                _outbox.Clear();
-            }
-
-            _abort("reader too slow: outbox overflow");
-            return;
-        }
-
         var (code, text) = reason switch
         {
             ConnectionCloseReason.ServerShutdown => ((ushort)1001, "server shutting down"),
             ConnectionCloseReason.PingTimeout => ((ushort)1008, "ping deadline missed"),
+            // What was queued is dropped; the close frame follows the frame on the wire, and a
+            // reader that has stalled for good is reset when it does not answer in time.
+            ConnectionCloseReason.OutboxOverflow => ((ushort)1008, "reader too slow: outbox overflow"),
             _ => ((ushort)1011, "internal error"),
         };
         SendClose(code, text);
@@ -83,7 +84,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     /// <summary>Reads frames until the connection closes; returns why it ended.</summary>
     private async Task<string> ReadLoopAsync(IActorRef actor)
     {
-        var reader = new ClientFrameReader(_limits.MaxFrameSize);
+        var reader = new ClientFrameReader(_limits.MaxFrameSize, _inputBudget);
         var input = _input;
         try
         {
@@ -154,8 +155,10 @@ public sealed class RawWebSocketConnection : IConnectionSink
             case ClientFrameReader.EventKind.TooLarge:
                 actor.Tell(new FrameRejected(ProtocolError.FrameTooLarge, _limits.MaxFrameSize));
                 break;
+            case ClientFrameReader.EventKind.Ping when !_pingRate.TryTake(TimeProvider.System):
+                return new ClientFrameReader.End(null, 1008, "too many pings (instant.ws.rateLimit)");
             case ClientFrameReader.EventKind.Ping:
-                Enqueue(new OutgoingFrame(WebSocketOpcodes.Pong, e.Payload), enforceLimits: false);
+                QueuePong(e.Payload);
                 break;
         }
 
@@ -198,6 +201,31 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _abort("no reply to the close frame");
     }
 
+    /// <summary>
+    /// Answers a ping. Only the latest unsent pong is kept (RFC 6455 5.5.3 allows answering just
+    /// the most recent ping), so a client that pings and never reads holds 125 bytes, not a queue.
+    /// </summary>
+    private void QueuePong(byte[] payload)
+    {
+        lock (_lock)
+        {
+            if (_finished || _closeSent)
+            {
+                return;
+            }
+
+            _pendingPong = payload;
+            if (_writing)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = WriteLoopAsync();
+    }
+
     private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false)
     {
         lock (_lock)
@@ -226,17 +254,22 @@ public sealed class RawWebSocketConnection : IConnectionSink
         return true;
     }
 
-    /// <summary>The single writer: everything queued goes into the pipe, then one flush.</summary>
+    /// <summary>
+    /// The single writer: queued frames go into the pipe and are flushed every
+    /// <see cref="FlushChunkBytes"/>. A flush waits while the socket is behind, so the pipe
+    /// (pooled buffers) never holds more than a chunk beyond the transport's own threshold; a
+    /// large frame is copied a chunk at a time from its one shared array, not whole per recipient.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         try
         {
             while (true)
             {
-                bool closing = false;
+                bool closing;
                 lock (_lock)
                 {
-                    if (_outbox.Count == 0 || _finished)
+                    if (_finished || (_current is null && _outbox.Count == 0 && _pendingPong is null))
                     {
                         _writing = false;
                         _drained?.TrySetResult();
@@ -244,14 +277,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                         return;
                     }
 
-                    while (_outbox.TryDequeue(out var frame))
-                    {
-                        _queuedBytes -= frame.Payload.Length;
-                        var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength);
-                        _output.Advance(WebSocketFraming.WriteHeader(span, frame.Opcode, frame.Payload.Length));
-                        _output.Write(frame.Payload);
-                        closing |= frame.Opcode == WebSocketOpcodes.Close;
-                    }
+                    closing = WriteChunk();
                 }
 
                 var flushed = await _output.FlushAsync();
@@ -259,7 +285,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 {
                     lock (_lock)
                     {
-                        _finished = closing || flushed.IsCompleted || flushed.IsCanceled;
+                        _finished = true;
                     }
                 }
             }
@@ -271,9 +297,62 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 _finished = true;
                 _writing = false;
                 _outbox.Clear();
+                _current = null;
                 _drained?.TrySetResult();
             }
         }
+    }
+
+    /// <summary>Puts up to a chunk of queued bytes into the pipe (under the lock); true once a close frame is in.</summary>
+    private bool WriteChunk()
+    {
+        if (_current is null && _pendingPong is { } pong)
+        {
+            // Between frames only: a frame's header promised all of its payload.
+            _pendingPong = null;
+            WriteHeader(WebSocketOpcodes.Pong, pong.Length);
+            _output.Write(pong);
+        }
+
+        int budget = FlushChunkBytes;
+        while (budget > 0)
+        {
+            if (_current is not { } frame)
+            {
+                if (!_outbox.TryDequeue(out frame))
+                {
+                    return false;
+                }
+
+                _queuedBytes -= frame.Payload.Length;
+                budget -= WriteHeader(frame.Opcode, frame.Payload.Length);
+                _current = frame;
+                _currentOffset = 0;
+            }
+
+            int take = Math.Min(Math.Max(budget, 0), frame.Payload.Length - _currentOffset);
+            _output.Write(frame.Payload.AsSpan(_currentOffset, take));
+            _currentOffset += take;
+            budget -= take;
+            if (_currentOffset == frame.Payload.Length)
+            {
+                _current = null;
+                if (frame.Opcode == WebSocketOpcodes.Close)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private int WriteHeader(byte opcode, int payloadLength)
+    {
+        var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength);
+        int length = WebSocketFraming.WriteHeader(span, opcode, payloadLength);
+        _output.Advance(length);
+        return length;
     }
 
     private readonly record struct OutgoingFrame(byte Opcode, byte[] Payload);

@@ -31,6 +31,8 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         services.GetRequiredService<ConnectionAdmission>(),
         services.GetRequiredService<ConnectionGate>(),
         services.GetRequiredService<SocketLimits>(),
+        services.GetRequiredService<InputBudget>(),
+        services.GetRequiredService<AllowedOrigins>(),
         services.GetRequiredService<HttpLog>(),
         services.GetRequiredService<ILogger<RawWebSocketMiddleware>>()));
 
@@ -73,10 +75,16 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
 
         var d = _dependencies.Value;
         string address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "-";
+        if (!d.Origins.Allows(first.Request.Header("Origin")))
+        {
+            await RefuseAsync(connection, first.Request, address, d.HttpLog, 403, "Forbidden", "403 Forbidden: origin not allowed");
+            return (true, null);
+        }
+
         if (!d.Gate.TryEnter())
         {
             SocketLog.ConnectionCapReached(d.Log, d.Gate.Max);
-            await RefuseAsync(connection, first.Request, address, d.HttpLog);
+            await RefuseAsync(connection, first.Request, address, d.HttpLog, 503, "Service Unavailable", "503 Service Unavailable: too many connections");
             return (true, null);
         }
 
@@ -140,16 +148,21 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         TcpKeepAlive.Enable(connection.Features, d.Limits.KeepAlive);
         var socket = new RawWebSocketConnection(
             connection.Transport.Input, connection.Transport.Output,
+<<<<<<< HEAD
             reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits);
         return new Session(socket, await d.Admission.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
+=======
+            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits, d.InputBudget);
+        return new Session(socket, d.Admission.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
+>>>>>>> hardening
     }
 
-    private async Task RefuseAsync(ConnectionContext connection, UpgradeRequest request, string address, HttpLog log)
+    private async Task RefuseAsync(
+        ConnectionContext connection, UpgradeRequest request, string address, HttpLog log, int status, string reason, string body)
     {
-        const string body = "503 Service Unavailable: too many connections";
-        string response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        string response = $"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
             + $"Content-Length: {body.Length}\r\nConnection: close\r\nServer: {serverHeader}\r\n\r\n{body}";
-        log.Write(address, $"{request.Method} {request.Target} {request.Version}", 503, body.Length,
+        log.Write(address, $"{request.Method} {request.Target} {request.Version}", status, body.Length,
             request.Header("Referer"), request.Header("User-Agent"), []);
         await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(response));
     }
@@ -157,5 +170,5 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
     private sealed record Session(RawWebSocketConnection Socket, IActorRef Actor);
 
     private sealed record Dependencies(
-        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, HttpLog HttpLog, ILogger Log);
+        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, InputBudget InputBudget, AllowedOrigins Origins, HttpLog HttpLog, ILogger Log);
 }

@@ -19,9 +19,13 @@ public sealed class SmallBlockMemoryPool(int blockSize = SmallBlockMemoryPool.De
     private const int SlabBytes = 128 * 1024;
 
     private readonly ConcurrentQueue<Block> _free = new();
+    private long _allocatedBytes;
     private volatile bool _disposed;
 
     public int BlockSize => blockSize;
+
+    /// <summary>Bytes of slabs made so far: what the pool holds, used or free, for good.</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     public override int MaxBufferSize => blockSize;
 
@@ -36,6 +40,7 @@ public sealed class SmallBlockMemoryPool(int blockSize = SmallBlockMemoryPool.De
     private Block NewSlab()
     {
         var slab = GC.AllocateUninitializedArray<byte>(Math.Max(SlabBytes, blockSize), pinned: true);
+        Interlocked.Add(ref _allocatedBytes, slab.Length);
         for (int offset = blockSize; offset + blockSize <= slab.Length; offset += blockSize)
         {
             _free.Enqueue(new Block(this, slab, offset));
@@ -63,5 +68,15 @@ public sealed class SmallBlockMemoryPool(int blockSize = SmallBlockMemoryPool.De
 /// <summary>Gives Kestrel and its socket transport <see cref="SmallBlockMemoryPool"/>s.</summary>
 public sealed class SmallBlockMemoryPoolFactory(int blockSize = SmallBlockMemoryPool.DefaultBlockSize) : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new SmallBlockMemoryPool(blockSize);
+    private readonly ConcurrentBag<SmallBlockMemoryPool> _pools = [];
+
+    /// <summary>Bytes held by every pool this factory made (see <see cref="SmallBlockMemoryPool.AllocatedBytes"/>).</summary>
+    public long AllocatedBytes => _pools.Sum(p => p.AllocatedBytes);
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null)
+    {
+        var pool = new SmallBlockMemoryPool(blockSize);
+        _pools.Add(pool);
+        return pool;
+    }
 }

@@ -49,15 +49,18 @@ public sealed record UpgradeRequest(
             return null;
         }
 
+        // Anything this parser is not sure of goes to Kestrel's, which answers 400 where the
+        // HTTP grammar says so: the lean path must accept no less strictly than Kestrel.
         var text = Encoding.Latin1.GetString(head);
         var lines = text.Split("\r\n");
         var requestLine = lines[0].Split(' ');
-        if (requestLine.Length != 3 || !requestLine[1].StartsWith('/'))
+        if (requestLine.Length != 3 || !IsToken(requestLine[0]) || !requestLine[1].StartsWith('/') || !requestLine[1].All(IsVisibleAscii))
         {
             return null;
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        int hosts = 0;
         foreach (var line in lines.Skip(1))
         {
             if (line.Length == 0)
@@ -66,14 +69,25 @@ public sealed record UpgradeRequest(
             }
 
             int colon = line.IndexOf(':');
-            if (colon <= 0 || line[0] is ' ' or '\t')
+            if (colon <= 0 || !IsToken(line[..colon]))
             {
-                return null; // obsolete line folding or garbage: leave it to the HTTP parser
+                return null; // obsolete line folding, a space before the colon, garbage
             }
 
-            string name = line[..colon].Trim();
-            string value = line[(colon + 1)..].Trim();
+            string name = line[..colon];
+            string value = line[(colon + 1)..].Trim(' ', '\t');
+            if (!value.All(c => c == '\t' || (c >= ' ' && c != '\x7F')))
+            {
+                return null;
+            }
+
+            hosts += name.Equals("Host", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
             headers[name] = headers.TryGetValue(name, out var earlier) ? earlier + (name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ") + value : value;
+        }
+
+        if (hosts != 1)
+        {
+            return null; // HTTP/1.1 requires exactly one Host
         }
 
         string target = requestLine[1];
@@ -81,6 +95,12 @@ public sealed record UpgradeRequest(
         return new UpgradeRequest(
             requestLine[0], target, requestLine[2], q < 0 ? target : target[..q], q < 0 ? string.Empty : target[q..], headers);
     }
+
+    private static bool IsVisibleAscii(char c) => c is > ' ' and < '\x7F';
+
+    /// <summary>An RFC 9110 token: visible ASCII without delimiters.</summary>
+    private static bool IsToken(string text)
+        => text.Length > 0 && text.All(c => IsVisibleAscii(c) && !"\"(),/:;<=>?@[\\]{}".Contains(c));
 
     private static bool HasToken(string? value, string token)
         => value is not null && value.Split(',').Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));

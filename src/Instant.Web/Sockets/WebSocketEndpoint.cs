@@ -18,6 +18,8 @@ public sealed class WebSocketEndpoint(
     ConnectionAdmission admissions,
     ConnectionGate gate,
     SocketLimits limits,
+    InputBudget inputBudget,
+    AllowedOrigins origins,
     ILogger<WebSocketEndpoint> log)
 {
     public async Task HandleAsync(HttpContext context, string room)
@@ -28,6 +30,12 @@ public sealed class WebSocketEndpoint(
             || !UpgradeRequest.IsHandshake(headers.Upgrade, headers.Connection, headers.SecWebSocketVersion, headers.SecWebSocketKey))
         {
             await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: expected a WebSocket upgrade");
+            return;
+        }
+
+        if (!origins.Allows(headers.Origin.Count > 0 ? headers.Origin.ToString() : null))
+        {
+            await PlainText(context, StatusCodes.Status403Forbidden, "403 Forbidden: origin not allowed");
             return;
         }
 
@@ -62,8 +70,13 @@ public sealed class WebSocketEndpoint(
         TcpKeepAlive.Enable(context.Features, limits.KeepAlive);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+<<<<<<< HEAD
         var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
         var actor = await admissions.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
+=======
+        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits, inputBudget);
+        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
+>>>>>>> hardening
         await socket.RunAsync(actor);
         await input.CompleteAsync();
         await output.CompleteAsync();

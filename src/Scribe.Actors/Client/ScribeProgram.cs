@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
@@ -55,7 +56,7 @@ public static class ScribeProgram
             {
                 store = StoreLoader.Open(options.NoMessageDb, options.MessageDb, options.MaxLength, log, Environment.GetEnvironmentVariable("SCRIBE_DB_SYNC"));
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException)
             {
                 log.Write("ERROR", ("reason", $"{e.GetType().Name}({e.Message})"));
                 await Console.Error.WriteLineAsync($"ERROR: --msgdb {options.MessageDb}: {e.Message}");
@@ -77,7 +78,16 @@ public static class ScribeProgram
                     }
                 }
 
-                StoreLoader.LogBounds(store, log);
+                try
+                {
+                    StoreLoader.LogBounds(store, log);
+                }
+                catch (DbException e)
+                {
+                    // A corrupt page, found while looking at the bounds.
+                    return await DatabaseFailedAsync(options, log, e);
+                }
+
                 if (options.Url is null)
                 {
                     log.Write("EXITING");
@@ -87,6 +97,17 @@ public static class ScribeProgram
                 return await ConnectAsync(options, store, log, stop);
             }
         }
+    }
+
+    private static async Task<int> DatabaseFailedAsync(ScribeOptions options, LogfileWriter log, Exception e, bool logged = false)
+    {
+        if (!logged)
+        {
+            log.Write("ERROR", ("reason", $"message database failed: {e.GetType().Name}({e.Message})"));
+        }
+
+        await Console.Error.WriteLineAsync($"ERROR: --msgdb {options.MessageDb}: {e.Message}");
+        return 1;
     }
 
     private static async Task<int> ConnectAsync(ScribeOptions options, IMessageStore store, LogfileWriter log, CancellationToken stop)
@@ -121,11 +142,25 @@ public static class ScribeProgram
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupted.Cancel(); });
 
+        // A failing database (read-only, corrupt) ends the connection loop: Scribe exits 1
+        // rather than stay in the room losing every post.
+        var storeFailure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.log-dead-letters = off");
         using var system = ActorSystem.Create("scribe", config);
-        var scribe = system.ActorOf(ScribeActor.Props(store, log, settings), "scribe");
+        var scribe = system.ActorOf(ScribeActor.Props(store, log, settings, storeFailed: e =>
+        {
+            storeFailure.TrySetResult(e);
+            interrupted.Cancel();
+        }), "scribe");
         var client = new ScribeClient(options.Url!, scribe, cookies, options.Tls, log);
         bool finished = await client.RunAsync(interrupted.Token);
+        if (storeFailure.Task.IsCompleted)
+        {
+            await system.Terminate();
+            return await DatabaseFailedAsync(options, log, storeFailure.Task.Result, logged: true);
+        }
+
         if (!finished)
         {
             log.Write("INTERRUPTED");

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Scribe.Actors.Logging;
@@ -33,6 +34,14 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         Receive<Reconnect>(_ => Connect());
         Receive<ConnectionOpened>(Opened);
         Receive<Status.Failure>(failure => throw new InvalidOperationException("the Scribe's connection could not be opened", failure.Cause));
+        Receive<StoreFailed>(failed =>
+        {
+            // Scribe has written its ERROR line and left the room for good; say so where the
+            // server's operator looks, and stop (the server goes on without this Scribe).
+            Context.GetLogger().Error("Embedded Scribe of room {0} stopped: its message database {1} failed: {2}",
+                _options.Room, _options.MessageDb ?? "(in memory)", failed.Error.Message);
+            Context.Stop(Self);
+        });
         ReceiveAny(message => _scribe.Forward(message));
     }
 
@@ -54,7 +63,8 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         }
 
         StoreLoader.LogBounds(_store, _log);
-        _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings), "scribe");
+        var self = Self;
+        _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e))), "scribe");
         Connect();
     }
 
@@ -101,6 +111,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
     }
 
     private sealed record ConnectionOpened(IActorRef Connection, InProcessTransport Transport);
+    private sealed record StoreFailed(Exception Error);
 
     private sealed record Reconnect
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
@@ -23,6 +24,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     private readonly LogfileWriter _log;
     private readonly ScribeSettings _settings;
     private readonly TimeProvider _time;
+    private readonly Action<Exception>? _storeFailed;
     private readonly List<PendingPost> _pending = new();
     private readonly Dictionary<long, long> _oldestFromPeer = new();
     private readonly Queue<string> _pushLogs;
@@ -37,13 +39,20 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     private Candidate? _candidate;
     private DateTimeOffset _lastPong;
     private bool _pongSeen;
+    private bool _storeBroken;
 
-    public ScribeActor(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null)
+    /// <param name="storeFailed">
+    /// Told once if the store fails (a read-only or corrupt database); Scribe has then written an
+    /// <c>ERROR</c> line, closed its connection for good and stopped, and its owner should report
+    /// it (the standalone client exits non-zero).
+    /// </param>
+    public ScribeActor(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
     {
         _store = store;
         _log = log;
         _settings = settings;
         _time = time ?? TimeProvider.System;
+        _storeFailed = storeFailed;
         _pushLogs = new Queue<string>(settings.PushLogs);
 
         Receive<ScribeConnected>(OnConnected);
@@ -69,13 +78,56 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null)
-        => Akka.Actor.Props.Create(() => new ScribeActor(store, log, settings, time));
+    public static Props Props(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
+        => Akka.Actor.Props.Create(() => new ScribeActor(store, log, settings, time, storeFailed));
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_storeBroken)
+        {
+            return true; // stopping: nothing more is stored or answered
+        }
+
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (DbException e)
+        {
+            // A restart would drop the pending posts and go on losing every new one in silence.
+            FailOnStore(e);
+            return true;
+        }
+    }
 
     protected override void PostStop()
     {
-        FlushPending();
+        if (!_storeBroken)
+        {
+            try
+            {
+                FlushPending();
+            }
+            catch (DbException e)
+            {
+                _log.Write("ERROR", ("reason", $"message database failed: {e.GetType().Name}({e.Message})"));
+            }
+        }
+
         base.PostStop();
+    }
+
+    private void FailOnStore(DbException e)
+    {
+        _storeBroken = true;
+        _log.Write("ERROR", ("reason", $"message database failed: {e.GetType().Name}({e.Message})"), ("lost", _pending.Count));
+        _pending.Clear();
+        var transport = _transport;
+        _transport = null;
+        Timers.CancelAll();
+        _storeFailed?.Invoke(e);
+        transport?.Close(final: true);
+        Context.Stop(Self);
     }
 
     private void OnConnected(ScribeConnected connected)
@@ -338,8 +390,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
 
         var batch = _pending.Select(p => p.Entry).ToList();
-        _pending.Clear();
         _store.Add(batch);
+        _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
         foreach (var entry in batch)
         {
             _log.Write("POST", ("id", ScribeIds.Format(entry.Id)), ("parent", ScribeIds.Format(entry.Parent)),
@@ -398,19 +450,13 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         long? from = ScribeIds.Parse(Str(data, "from"));
         long? to = ScribeIds.Parse(Str(data, "to"));
         int? length = data.TryGetProperty("length", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out int n) && n >= 0 ? n : null;
-        int? amount = length ?? _settings.MaxLength;
-        if (_settings.MaxLength is { } max && amount > max)
-        {
-            amount = max;
-        }
+        // The store reads no more than one reply can carry: a request without a length (or
+        // with both bounds, where the protocol ignores it) once read the whole database.
+        int cap = Math.Min(_settings.MaxLength ?? int.MaxValue, _settings.MaxReplyPosts);
+        int amount = from is not null && to is not null ? cap : Math.Min(length ?? cap, cap);
 
         FlushPending();
         var entries = _store.Query(from, to, amount);
-        if (_settings.MaxLength is { } cap && entries.Count > cap)
-        {
-            // Both bounds given: the store ignores the amount; --maxlen still caps the reply (newest kept).
-            entries = entries.Skip(entries.Count - cap).ToList();
-        }
 
         string? key = data.TryGetProperty("key", out var k) ? k.GetRawText() : null;
         SendLog(ScribeIds.Format(requester), entries, key, data);

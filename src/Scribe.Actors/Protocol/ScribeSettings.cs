@@ -27,6 +27,12 @@ public sealed record ScribeSettings
     /// <summary>Posts from peers with longer texts (or nicks) are skipped as bad input.</summary>
     public int MaxTextLength { get; init; } = 65536;
 
+    /// <summary>
+    /// The most posts one log reply carries (fewer with <see cref="MaxLength"/>): what a request
+    /// makes Scribe read from its store is bounded before reading, whatever it asks for.
+    /// </summary>
+    public int MaxReplyPosts { get; init; } = 5000;
+
     /// <summary>A log reply is cut (oldest posts first) to stay under this many bytes of JSON.</summary>
     public int MaxReplyBytes { get; init; } = 1024 * 1024;
 

@@ -21,9 +21,10 @@ public interface IMessageStore : IDisposable
     IReadOnlyList<long> AddUuids(IReadOnlyDictionary<long, string> uuids);
 
     /// <summary>
-    /// Posts in ascending id order: both bounds → the inclusive range (amount ignored); from only
-    /// → the first <paramref name="amount"/> posts ≥ from; to only → the last amount posts ≤ to;
-    /// neither → the last amount posts. A null amount means no limit.
+    /// Posts in ascending id order: both bounds → the last <paramref name="amount"/> posts of the
+    /// inclusive range; from only → the first amount posts ≥ from; to only → the last amount
+    /// posts ≤ to; neither → the last amount posts. A null amount means no limit. The amount
+    /// bounds what is read, not only what is returned.
     /// </summary>
     IReadOnlyList<LogEntry> Query(long? from, long? to, int? amount);
 

@@ -72,17 +72,12 @@ public sealed class MemoryMessageStore : IMessageStore
             range = range.Where(e => e.Id <= t);
         }
 
-        if (from is not null && to is not null)
-        {
-            return range.ToList();
-        }
-
         if (amount is not { } n)
         {
             return range.ToList();
         }
 
-        return from is not null ? range.Take(n).ToList() : range.TakeLast(n).ToList();
+        return from is not null && to is null ? range.Take(n).ToList() : range.TakeLast(n).ToList();
     }
 
     public IReadOnlyDictionary<long, string> GetUuids(IEnumerable<long> ids)

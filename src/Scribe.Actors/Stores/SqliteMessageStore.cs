@@ -37,18 +37,31 @@ public sealed class SqliteMessageStore : IMessageStore
             Pooling = false,
         };
         _connection = new SqliteConnection(builder.ToString());
-        _connection.Open();
-        if (path != ":memory:")
+        try
         {
-            Execute("PRAGMA journal_mode=WAL");
-        }
+            _connection.Open();
+            if (path != ":memory:")
+            {
+                Execute("PRAGMA journal_mode=WAL");
+            }
 
-        // FULL: a committed batch is on disk before Scribe logs it. SCRIBE_DB_SYNC, as in the
-        // original, may choose another level (only alphanumeric values are accepted).
-        string sync = synchronous is { Length: > 0 } s && s.All(char.IsAsciiLetterOrDigit) ? s : "FULL";
-        Execute($"PRAGMA synchronous={sync}");
-        Execute("CREATE TABLE IF NOT EXISTS logs (msgid INTEGER PRIMARY KEY, parent INTEGER, sender INTEGER, nick TEXT, text TEXT)");
-        Execute("CREATE TABLE IF NOT EXISTS uuid (user INTEGER PRIMARY KEY, uuid TEXT)");
+            // FULL: a committed batch is on disk before Scribe logs it. SCRIBE_DB_SYNC, as in the
+            // original, may choose another level (only alphanumeric values are accepted).
+            string sync = synchronous is { Length: > 0 } s && s.All(char.IsAsciiLetterOrDigit) ? s : "FULL";
+            Execute($"PRAGMA synchronous={sync}");
+            Execute("CREATE TABLE IF NOT EXISTS logs (msgid INTEGER PRIMARY KEY, parent INTEGER, sender INTEGER, nick TEXT, text TEXT)");
+            Execute("CREATE TABLE IF NOT EXISTS uuid (user INTEGER PRIMARY KEY, uuid TEXT)");
+
+            // SQLite opens a database it may not write (a read-only file, or one that says so in
+            // its header) for reading without a word, and every post would then be lost. A
+            // write that changes nothing fails now instead ("attempt to write a readonly database").
+            Execute("DELETE FROM logs WHERE 0");
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
 
         _insert = Prepare("INSERT OR IGNORE INTO logs (msgid, parent, sender, nick, text) VALUES ($id, $parent, $sender, $nick, $text)",
             "$id", "$parent", "$sender", "$nick", "$text");
@@ -134,9 +147,10 @@ public sealed class SqliteMessageStore : IMessageStore
         bool newestFirst = false;
         if (from is { } f && to is { } t)
         {
-            command.CommandText = $"{columns} WHERE msgid >= $from AND msgid <= $to ORDER BY msgid";
+            command.CommandText = $"{columns} WHERE msgid >= $from AND msgid <= $to ORDER BY msgid DESC LIMIT $n";
             command.Parameters.AddWithValue("$from", f);
             command.Parameters.AddWithValue("$to", t);
+            newestFirst = true;
         }
         else if (from is { } f2)
         {

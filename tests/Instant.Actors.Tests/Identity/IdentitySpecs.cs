@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Instant.Actors.Identity;
 using Microsoft.Extensions.Time.Testing;
@@ -235,14 +236,49 @@ public sealed class CookieKeyFileSpecs : IDisposable
         }
     }
 
-    [Fact]
-    public void A_key_file_of_the_wrong_length_is_replaced_only_with_create()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(32)]
+    [InlineData(65)]
+    public void A_key_file_of_another_length_is_refused_and_never_replaced(int length)
     {
-        string path = Path.Combine(_dir, "short.bin");
-        File.WriteAllBytes(path, [1, 2, 3]);
+        string path = Path.Combine(_dir, "wrong.bin");
+        var bytes = RandomNumberGenerator.GetBytes(length);
+        File.WriteAllBytes(path, bytes);
 
-        Assert.Equal([1, 2, 3], CookieKeyFile.Load(path, create: false));
-        Assert.Equal(64, CookieKeyFile.Load(path, create: true).Length);
+        foreach (bool create in new[] { false, true })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => CookieKeyFile.Load(path, create));
+            Assert.Contains($"{length} bytes", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void An_empty_key_file_is_filled_with_create_and_the_caller_told()
+    {
+        string path = Path.Combine(_dir, "empty.bin");
+        File.WriteAllBytes(path, []);
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
+        var notices = new List<string>();
+
+        var key = CookieKeyFile.Load(path, create: true, notices.Add);
+
+        Assert.Equal(key, File.ReadAllBytes(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Contains(path, Assert.Single(notices), StringComparison.Ordinal);
+        Assert.Equal(key, CookieKeyFile.Load(path, create: true, notices.Add)); // kept, and nothing to tell
+        Assert.Single(notices);
+    }
+
+    [Fact]
+    public void What_is_not_a_regular_file_is_refused_without_being_opened()
+    {
+        Assert.Contains("not a regular file", Assert.Throws<InvalidOperationException>(() => CookieKeyFile.Load("/dev/zero", create: true)).Message, StringComparison.Ordinal);
+        Assert.Contains("directory", Assert.Throws<InvalidOperationException>(() => CookieKeyFile.Load(_dir, create: true)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -161,6 +161,41 @@ public sealed class IdentityCookieSpecs
         Assert.Equal(genuine.Uuid, plain.Uuid);
     }
 
+    public static TheoryData<string, byte[]> SignedButUnusable() => new()
+    {
+        { "invalid UTF-8", [.. "{\"uuid\":\""u8, 0xFF, 0xFE, .. "\"}"u8] },
+        { "uuid twice", Encoding.UTF8.GetBytes("""{"uuid":"00000000-0000-1000-8000-000000000001","uuid":"00000000-0000-1000-8000-000000000002"}""") },
+        { "any member twice", Encoding.UTF8.GetBytes("""{"x":1,"x":2,"uuid":"00000000-0000-1000-8000-000000000001"}""") },
+        { "a lone surrogate", Encoding.UTF8.GetBytes("""{"uuid":"\ud800"}""") },
+    };
+
+    [Theory]
+    [MemberData(nameof(SignedButUnusable))]
+    public async Task A_correctly_signed_cookie_with_unusable_JSON_counts_as_no_cookie(string what, byte[] json)
+    {
+        using var dir = new TempDirectory();
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(64);
+        string keyFile = dir.PathOf("cookie.key");
+        await File.WriteAllBytesAsync(keyFile, key);
+        await using var server = await InstantTestServer.StartAsync("-o", "instant.cookies.keyfile=" + keyFile);
+        string cookie = "uid=" + Convert.ToBase64String(json) + "|" + Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(key, json));
+
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Http("/api/auth"));
+        request.Headers.Add("Cookie", cookie);
+        using var auth = await http.SendAsync(request);
+        Assert.True(HttpStatusCode.OK == auth.StatusCode, $"{what}: /api/auth answered {auth.StatusCode}");
+        AssertUidCookie(auth.Headers.GetValues("Set-Cookie").Single(), secure: false);
+
+        foreach (var via in new[] { ClientPath.Lean, ClientPath.Pipeline })
+        {
+            await using var client = await server.JoinAsync("cookie", via, cookie);
+            Assert.DoesNotContain(client.Uuid, new[] { "00000000-0000-1000-8000-000000000001", "00000000-0000-1000-8000-000000000002" });
+        }
+
+        Assert.DoesNotContain("Exception", server.ReadDebugLog(), StringComparison.Ordinal);
+    }
+
     internal static void AssertUidCookie(string? header, bool secure)
     {
         Assert.NotNull(header);

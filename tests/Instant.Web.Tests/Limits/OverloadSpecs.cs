@@ -61,6 +61,37 @@ public sealed class OverloadSpecs
     [Theory]
     [InlineData(ClientPath.Lean)]
     [InlineData(ClientPath.Pipeline)]
+    public async Task A_reader_that_falls_too_far_behind_reads_a_1008_close_frame_after_what_was_already_sent(ClientPath via)
+    {
+        await using var server = await InstantTestServer.StartAsync("-o", "instant.ws.outboxBytes=65536");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var sender = await server.JoinAsync("slow", cancellation: deadline.Token);
+        // Default socket buffers (a tiny receive window read late can stall loopback TCP for minutes).
+        using var slow = await RawWebSocket.ConnectAsync(server.Port, "/room/slow/ws", cancellation: deadline.Token, via: via);
+        string slowId = (await sender.NextAsync("joined", deadline.Token)).Data.GetProperty("id").GetString()!;
+
+        string payload = "\"" + new string('s', 32 * 1024) + "\"";
+        for (int posts = 0; ; posts++)
+        {
+            Assert.True(posts < 3000, "the slow reader was never disconnected");
+            await sender.SendAsync("{\"type\":\"broadcast\",\"seq\":" + posts + ",\"data\":" + payload + "}", deadline.Token);
+            var frame = await sender.NextAsync(f => (f.Type == "broadcast" && f.From == sender.ParticipantId)
+                || (f.Type == "left" && f.Data.GetProperty("id").GetString() == slowId), deadline.Token);
+            if (frame.Type == "left")
+            {
+                break;
+            }
+        }
+
+        // The reader wakes up: it gets what had reached it, then a close frame saying why.
+        var (code, texts) = await slow.ReadUntilCloseAsync(deadline.Token);
+        Assert.Equal((ushort)1008, code);
+        Assert.Contains(texts, t => t.Contains("\"broadcast\"", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(ClientPath.Lean)]
+    [InlineData(ClientPath.Pipeline)]
     public async Task MaxConnections_refuses_the_next_upgrade_with_503_and_frees_a_slot_on_close(ClientPath via)
     {
         await using var server = await InstantTestServer.StartAsync("-o", "instant.ws.maxConnections=2");

@@ -43,6 +43,56 @@ public sealed class KeyFileSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Creating_a_key_file_is_logged_once()
+    {
+        string keyFile = _dir.PathOf("logged.key");
+        string[] args = ["-o", "instant.cookies.keyfile=" + keyFile, "-o", "instant.cookies.keyfile.create=yes"];
+        await using (var first = await InstantTestServer.StartAsync(args))
+        {
+            Assert.Contains("Created cookie key file " + keyFile, first.ReadDebugLog(), StringComparison.Ordinal);
+        }
+
+        await using var second = await InstantTestServer.StartAsync(args);
+        Assert.DoesNotContain("Created cookie key file", second.ReadDebugLog(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, "no")]
+    [InlineData(10, "no")]
+    [InlineData(32, "yes")]
+    [InlineData(100, "yes")]
+    public async Task A_key_file_of_another_size_is_refused_and_left_as_it_is(int size, string create)
+    {
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(size);
+        string keyFile = _dir.PathOf("odd.key");
+        await File.WriteAllBytesAsync(keyFile, bytes);
+        var error = await Assert.ThrowsAsync<CommandLineException>(() => InstantTestServer.StartAsync(
+            "-o", "instant.cookies.keyfile=" + keyFile, "-o", "instant.cookies.keyfile.create=" + create));
+        Assert.Contains($"{size} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(keyFile));
+    }
+
+    [Fact]
+    public async Task A_FIFO_or_a_device_as_key_file_ends_the_start_at_once_with_exit_2_and_one_line()
+    {
+        string fifo = _dir.PathOf("fifo.key");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await mkfifo.WaitForExitAsync(timeout.Token);
+        }
+
+        foreach (var path in new[] { fifo, "/dev/zero" })
+        {
+            var (code, _, stderr) = await InstantProcess.RunAsync(TimeSpan.FromSeconds(60),
+                "-h", "127.0.0.1", "0", "-o", "instant.cookies.keyfile=" + path, "-o", "instant.cookies.keyfile.create=yes");
+            Assert.Equal(2, code);
+            var first = stderr.Split('\n')[0];
+            Assert.Equal($"instant: instant.cookies.keyfile: cookie key file {path} is not a regular file", first);
+        }
+    }
+
+    [Fact]
     public async Task An_existing_key_file_is_used_without_create_and_found_through_the_environment()
     {
         string keyFile = _dir.PathOf("given.key");

@@ -120,43 +120,50 @@ public sealed class RawWebSocket : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TestSocket.DefaultTimeout);
         var texts = new List<string>();
+        while (await ReadFrameAsync(timeout.Token) is { } frame)
+        {
+            if (frame.Opcode == 0x8)
+            {
+                return (frame.Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(frame.Payload) : (ushort)1005, texts);
+            }
+
+            if (frame.Opcode == 0x1)
+            {
+                texts.Add(Encoding.UTF8.GetString(frame.Payload));
+            }
+        }
+
+        return (null, texts);
+    }
+
+    /// <summary>The next server frame, any opcode; null when the stream ends (closed or reset).</summary>
+    public async Task<(byte Opcode, byte[] Payload)?> ReadFrameAsync(CancellationToken cancellation)
+    {
         try
         {
-            while (true)
+            var header = new byte[2];
+            await _stream.ReadExactlyAsync(header, cancellation);
+            long length = header[1] & 0x7F;
+            if (length == 126)
             {
-                var header = new byte[2];
-                await _stream.ReadExactlyAsync(header, timeout.Token);
-                long length = header[1] & 0x7F;
-                if (length == 126)
-                {
-                    var ext = new byte[2];
-                    await _stream.ReadExactlyAsync(ext, timeout.Token);
-                    length = BinaryPrimitives.ReadUInt16BigEndian(ext);
-                }
-                else if (length == 127)
-                {
-                    var ext = new byte[8];
-                    await _stream.ReadExactlyAsync(ext, timeout.Token);
-                    length = BinaryPrimitives.ReadInt64BigEndian(ext);
-                }
-
-                var payload = new byte[length];
-                await _stream.ReadExactlyAsync(payload, timeout.Token);
-                int opcode = header[0] & 0x0F;
-                if (opcode == 0x8)
-                {
-                    return (payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : (ushort)1005, texts);
-                }
-
-                if (opcode == 0x1)
-                {
-                    texts.Add(Encoding.UTF8.GetString(payload));
-                }
+                var ext = new byte[2];
+                await _stream.ReadExactlyAsync(ext, cancellation);
+                length = BinaryPrimitives.ReadUInt16BigEndian(ext);
             }
+            else if (length == 127)
+            {
+                var ext = new byte[8];
+                await _stream.ReadExactlyAsync(ext, cancellation);
+                length = BinaryPrimitives.ReadInt64BigEndian(ext);
+            }
+
+            var payload = new byte[length];
+            await _stream.ReadExactlyAsync(payload, cancellation);
+            return ((byte)(header[0] & 0x0F), payload);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException)
         {
-            return (null, texts);
+            return null;
         }
     }
 
