@@ -117,7 +117,6 @@ public sealed class InstantServer : IAsyncDisposable
             throw new CommandLineException(e.Message);
         }
 
-<<<<<<< HEAD
         if (cluster is not null && scribes.Rooms.Count > 0)
         {
             // Each node would start its own Scribe per room and log every post twice or more.
@@ -126,10 +125,8 @@ public sealed class InstantServer : IAsyncDisposable
                 + "run a standalone scribe against the cluster instead");
         }
 
-=======
         string? sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
             ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
->>>>>>> hardening
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
         var uuids = new UuidFactory();

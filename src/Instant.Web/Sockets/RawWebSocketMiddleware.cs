@@ -148,13 +148,8 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         TcpKeepAlive.Enable(connection.Features, d.Limits.KeepAlive);
         var socket = new RawWebSocketConnection(
             connection.Transport.Input, connection.Transport.Output,
-<<<<<<< HEAD
-            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits);
-        return new Session(socket, await d.Admission.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
-=======
             reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits, d.InputBudget);
-        return new Session(socket, d.Admission.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
->>>>>>> hardening
+        return new Session(socket, await d.Admission.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
     }
 
     private async Task RefuseAsync(

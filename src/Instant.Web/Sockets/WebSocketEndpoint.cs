@@ -70,13 +70,8 @@ public sealed class WebSocketEndpoint(
         TcpKeepAlive.Enable(context.Features, limits.KeepAlive);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-<<<<<<< HEAD
-        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits);
-        var actor = await admissions.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
-=======
         var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits, inputBudget);
-        var actor = admissions.Connections.Open(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
->>>>>>> hardening
+        var actor = await admissions.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
         await socket.RunAsync(actor);
         await input.CompleteAsync();
         await output.CompleteAsync();
