@@ -15,12 +15,16 @@ namespace Instant.Web.Tests.ClusterProcesses;
 [Collection(ClusterCollection.Name)]
 public sealed class NodeCrashSpecs(ITestOutputHelper output)
 {
-    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(90);
+    /// <summary>The whole spec, the cluster's start included (about 25 to 65 s on a busy two-core machine).</summary>
+    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(100);
 
-    /// <summary>Failure detection (3 s) and the split-brain resolver's wait (5 s), with room for a busy machine.</summary>
-    private static readonly TimeSpan LeftWithin = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Failure detection (a 3 s heartbeat pause) and the split-brain resolver's wait (5 s): 11 to
+    /// 13 s measured on a busy two-core machine, up to 14.6 s while it also built the solution.
+    /// </summary>
+    private static readonly TimeSpan LeftWithin = TimeSpan.FromSeconds(20);
 
-    /// <summary>Sharding's move of the lost node's rooms; longer when the shard coordinator was there too.</summary>
+    /// <summary>Sharding moves the lost node's rooms another 5 s (stable-after) after it is removed: 5 to 7 s measured.</summary>
     private static readonly TimeSpan BackWithin = TimeSpan.FromSeconds(30);
 
     [Theory]
@@ -28,8 +32,8 @@ public sealed class NodeCrashSpecs(ITestOutputHelper output)
     [InlineData(2)]
     public async Task The_others_see_the_killed_nodes_participants_leave_and_their_rooms_go_on(int killed)
     {
-        using var cluster = await ProcessCluster.StartAsync(3);
         using var limit = new CancellationTokenSource(TestLimit);
+        using var cluster = await ProcessCluster.StartAsync(3, limit.Token);
         var rooms = InDistinctShards("crash", 3);
         var clients = new List<TestSocket[]>();
         try

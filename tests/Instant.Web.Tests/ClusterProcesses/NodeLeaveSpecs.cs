@@ -15,14 +15,16 @@ namespace Instant.Web.Tests.ClusterProcesses;
 [Collection(ClusterCollection.Name)]
 public sealed class NodeLeaveSpecs(ITestOutputHelper output)
 {
-    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan LeftWithin = TimeSpan.FromSeconds(15);
+    /// <summary>The whole spec, the cluster's start included (about 25 to 65 s on a busy two-core machine).</summary>
+    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(100);
+    /// <summary>Shards handed off, sockets closed: 3.5 to 4 s measured on a busy two-core machine, 9 s while it also built the solution.</summary>
+    private static readonly TimeSpan LeftWithin = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task The_seed_node_leaves_on_sigterm_closing_its_sockets_with_1001_and_exiting_0_while_the_rooms_go_on()
     {
-        using var cluster = await ProcessCluster.StartAsync(3);
         using var limit = new CancellationTokenSource(TestLimit);
+        using var cluster = await ProcessCluster.StartAsync(3, limit.Token);
         const int leaving = 0; // the seed and oldest node: the shard coordinator and the id-slot allocator move too
         var rooms = InDistinctShards("leave", 3);
         var clients = new List<TestSocket[]>();

@@ -22,8 +22,8 @@ public sealed class ProcessCluster : IDisposable
 
     public ClusterNode this[int index] => _nodes[index];
 
-    /// <summary>Starts <paramref name="count"/> nodes at once and waits until every one serves.</summary>
-    public static async Task<ProcessCluster> StartAsync(int count)
+    /// <summary>Starts <paramref name="count"/> nodes at once and waits until every one serves (at most <see cref="StartLimit"/>).</summary>
+    public static async Task<ProcessCluster> StartAsync(int count, CancellationToken cancellation = default)
     {
         var ports = FreePorts(2 * count);
         string seeds = $"127.0.0.1:{ports[count]}";
@@ -31,7 +31,8 @@ public sealed class ProcessCluster : IDisposable
         var cluster = new ProcessCluster(nodes);
         try
         {
-            using var limit = new CancellationTokenSource(StartLimit);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            limit.CancelAfter(StartLimit);
             await Task.WhenAll(nodes.Select(node => node.WaitUntilServingAsync(limit.Token)));
             return cluster;
         }
@@ -39,7 +40,7 @@ public sealed class ProcessCluster : IDisposable
         {
             string logs = cluster.Logs();
             cluster.Dispose();
-            throw new TimeoutException($"the cluster did not start within {StartLimit.TotalSeconds} s\n{logs}");
+            throw new TimeoutException($"the cluster did not start in time (at most {StartLimit.TotalSeconds} s)\n{logs}");
         }
         catch
         {
