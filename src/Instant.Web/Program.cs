@@ -25,7 +25,7 @@ internal static class Program
 
             await using var server = await InstantServer.StartAsync(options);
             await server.WaitForShutdownAsync();
-            return 0;
+            return server.ExitCode;
         }
         catch (CommandLineException e)
         {
