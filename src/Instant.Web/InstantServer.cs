@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Akka.Actor;
 using Akka.Hosting;
 using Instant.Actors.Cluster;
 using Instant.Actors.Connections;
@@ -55,6 +56,13 @@ public sealed class InstantServer : IAsyncDisposable
     public Uri BaseUri { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// The status to exit with once the server has stopped: 0, or 3 (Akka's status for it) when
+    /// the cluster downed this node, which then stopped unasked: a supervisor should start it again.
+    /// </summary>
+    public int ExitCode
+        => CoordinatedShutdown.Get(_app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason ? 3 : 0;
 
     /// <summary>Starts a server from command-line arguments, as <c>instant</c> would; port 0 picks a free port.</summary>
     public static Task<InstantServer> StartAsync(string[] args, CancellationToken cancellation = default)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Akka.Remote;
 using Instant.Web.Cli;
 
 namespace Instant.Web;
@@ -24,7 +25,7 @@ internal static class Program
 
             await using var server = await InstantServer.StartAsync(options);
             await server.WaitForShutdownAsync();
-            return 0;
+            return server.ExitCode;
         }
         catch (CommandLineException e)
         {
@@ -37,5 +38,25 @@ internal static class Program
             await Console.Error.WriteLineAsync($"instant: cannot listen: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (ClusterTransportFailure(e) is { } failure)
+        {
+            // Akka.Remote could not bind instant.cluster.port (held by another process, say); it
+            // reports it several AggregateExceptions deep.
+            await Console.Error.WriteLineAsync($"instant: cannot listen on instant.cluster.port: {failure.InnerException?.Message ?? failure.Message}");
+            return 1;
+        }
+    }
+
+    private static RemoteTransportException? ClusterTransportFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is RemoteTransportException failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
     }
 }

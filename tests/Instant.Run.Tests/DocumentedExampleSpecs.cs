@@ -6,7 +6,7 @@ namespace Instant.Run.Tests;
 /// <summary>The example configuration of docs/RUN.md parses and means what the text says.</summary>
 public class DocumentedExampleSpecs
 {
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Instant.Actors.sln"))) return dir.FullName;

@@ -39,6 +39,9 @@ public sealed class InstantProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, for signals other than Kill's SIGKILL.</summary>
+    public int Id => _process.Id;
+
     /// <summary>instant.dll, copied next to this test assembly by the project reference.</summary>
     public static string DllPath
     {
