@@ -28,12 +28,14 @@ public sealed class ConnectionActor : UntypedActor
     private long? _deadline;
     private ICancelable? _deadlineCheck;
     private bool _sinkClosed;
+    private TaskCompletionSource<IActorRef>? _opened;
 
-    public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
+    public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
         _identity = identity;
         _services = services;
         _sink = sink;
+        _opened = opened;
         _rateLimit = new TokenBucket(services.Limits.MessagesPerSecond, services.Limits.MessageBurst, services.Time);
     }
 
@@ -43,8 +45,12 @@ public sealed class ConnectionActor : UntypedActor
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public static Props Props(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink)
-        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink)).WithMailbox(CompactMailbox.ConfigPath);
+    /// <summary>
+    /// The props of a connection; <paramref name="opened"/>, if given, completes once
+    /// <c>identity</c> is queued, so that the socket reads nothing the client sends before it.
+    /// </summary>
+    public static Props Props(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
+        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink, opened)).WithMailbox(CompactMailbox.ConfigPath);
 
     protected override void OnReceive(object message)
     {
@@ -92,10 +98,14 @@ public sealed class ConnectionActor : UntypedActor
             // The API group is in no room: it only unicasts, by participant id.
             _services.Rooms.Tell(new JoinRoom(_identity.Room, _identity.Id, _identity.Uuid, Self, Announce: true));
         }
+
+        _opened?.TrySetResult(Self);
+        _opened = null;
     }
 
     protected override void PostStop()
     {
+        _opened?.TrySetException(new InvalidOperationException($"connection {IdFormat.ToHex(_identity.Id)} failed to start"));
         // A connection actor that failed is stopped by its supervisor (never restarted), so
         // PreRestart does not run: close the socket here, or the client would be left connected
         // to nobody (the room has already been told it left).

@@ -21,8 +21,8 @@ public sealed class ConnectionsActor : ReceiveActor
         {
             try
             {
-                var props = ConnectionActor.Props(open.Identity, services, open.Sink);
-                open.Opened.TrySetResult(Context.ActorOf(props, "c" + IdFormat.ToHex(open.Identity.Id)));
+                // The child completes Opened itself once its identity frame is queued.
+                Context.ActorOf(ConnectionActor.Props(open.Identity, services, open.Sink, open.Opened), "c" + IdFormat.ToHex(open.Identity.Id));
             }
             catch (Exception e)
             {
@@ -41,6 +41,6 @@ public sealed class ConnectionsActor : ReceiveActor
         });
 }
 
-/// <summary>Start the connection actor of <paramref name="Identity"/> over <paramref name="Sink"/>; its reference completes <paramref name="Opened"/>.</summary>
+/// <summary>Start the connection actor of <paramref name="Identity"/> over <paramref name="Sink"/>; its reference completes <paramref name="Opened"/> once it has queued <c>identity</c>.</summary>
 public sealed record OpenConnection(ConnectionIdentity Identity, IConnectionSink Sink, TaskCompletionSource<IActorRef> Opened)
     : INoSerializationVerificationNeeded;
