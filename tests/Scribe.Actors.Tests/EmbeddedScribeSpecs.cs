@@ -30,7 +30,7 @@ internal sealed class InProcessClient : IConnectionSink
         var client = new InProcessClient();
         var (id, uuid) = connections.NewParticipant();
         client.Id = Protocol.ScribeIds.Format(id);
-        client._connection = connections.Open(new ConnectionIdentity(room, id, uuid), client);
+        client._connection = await connections.OpenAsync(new ConnectionIdentity(room, id, uuid), client);
         await client.ReceiveAsync(f => (string?)f["type"] == "identity", cancellation);
         return client;
     }
