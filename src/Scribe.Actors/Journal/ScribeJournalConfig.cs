@@ -90,6 +90,10 @@ public sealed record ScribeJournalConfig(JournalKind Kind, string ConnectionStri
         throw new FormatException($"instant.scribe.journal: '{spec}' is not a journal; {Usage}");
     }
 
+    /// <summary>From a server's settings: <c>instant.scribe.journal</c> and <c>instant.scribe.directory</c> (default <c>scribe</c>).</summary>
+    public static ScribeJournalConfig FromSettings(Func<string, string?> setting)
+        => Parse(setting("instant.scribe.journal"), setting("instant.scribe.directory") is { Length: > 0 } directory ? directory : "scribe");
+
     public static ScribeJournalConfig Sqlite(string path)
     {
         var builder = new SqliteConnectionStringBuilder
