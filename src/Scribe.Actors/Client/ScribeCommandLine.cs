@@ -53,6 +53,9 @@ public static class ScribeCommandLine
           --help              Show this help and exit.
 
         Environment: SCRIBE_DB_SYNC sets SQLite's synchronous level (default FULL).
+
+        scribe journal import|export ...  moves a room's log between the server's journal and
+                              a message database or logfiles (scribe journal --help).
         """;
 
     public static ScribeOptions Parse(IReadOnlyList<string> args)

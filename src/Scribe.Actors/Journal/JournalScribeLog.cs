@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Scribe.Actors.Stores;
@@ -10,8 +8,9 @@ namespace Scribe.Actors.Journal;
 /// <summary>
 /// <see cref="IScribeLog"/> over a <see cref="ScribeLogActor"/> and the journal's read side. A
 /// range is planned by the actor (which sequence numbers hold the posts, from its index) and
-/// then streamed from the journal with <c>CurrentEventsByPersistenceId</c>, outside the actor,
-/// so a long read never holds up writes. Posts stored in id order sit at consecutive sequence
+/// then streamed from the journal (an <see cref="IJournalEventReader"/>: the journal table
+/// itself, or <c>CurrentEventsByPersistenceId</c> of the read journal), outside the actor, so a
+/// long read never holds up writes. Posts stored in id order sit at consecutive sequence
 /// numbers and come back in one query; history merged in later is read in a few runs.
 /// </summary>
 public sealed class JournalScribeLog : IScribeLog
@@ -22,25 +21,32 @@ public sealed class JournalScribeLog : IScribeLog
 
     private readonly IActorRef _log;
     private readonly string _persistenceId;
-    private readonly SqlReadJournal _readJournal;
+    private readonly IJournalEventReader _reader;
     private readonly IMaterializer _materializer;
     private readonly TimeSpan _timeout;
 
-    public JournalScribeLog(ActorSystem system, IActorRef log, string room, ScribeLogSettings settings)
+    public JournalScribeLog(ActorSystem system, IActorRef log, string room, ScribeLogSettings settings, IJournalEventReader reader)
     {
         _log = log;
         _persistenceId = ScribeLogActor.PersistenceIdOf(room);
-        _readJournal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(settings.ReadJournalPluginId);
+        _reader = reader;
         _materializer = system.Materializer();
         _timeout = settings.AskTimeout;
     }
 
-    /// <summary>Starts a room's log actor under <paramref name="factory"/> and wraps it.</summary>
-    public static JournalScribeLog Start(ActorSystem system, IActorRefFactory factory, string room, ScribeLogSettings? settings = null)
+    /// <summary>
+    /// Starts a room's log actor under <paramref name="factory"/> and wraps it; ranges are read
+    /// from the journal's table (<see cref="SqlTableEventReader"/>).
+    /// </summary>
+    public static JournalScribeLog Start(ActorSystem system, IActorRefFactory factory, string room, ScribeJournalConfig journal, ScribeLogSettings? settings = null)
+        => Start(system, factory, room, new SqlTableEventReader(system, journal), settings);
+
+    /// <summary>As above, reading ranges through <paramref name="reader"/>.</summary>
+    public static JournalScribeLog Start(ActorSystem system, IActorRefFactory factory, string room, IJournalEventReader reader, ScribeLogSettings? settings = null)
     {
         settings ??= new ScribeLogSettings();
         var actor = factory.ActorOf(ScribeLogActor.Props(room, settings), ScribeLogActor.PersistenceIdOf(room));
-        return new JournalScribeLog(system, actor, room, settings);
+        return new JournalScribeLog(system, actor, room, settings, reader);
     }
 
     public IActorRef Actor => _log;
@@ -83,7 +89,7 @@ public sealed class JournalScribeLog : IScribeLog
 
     /// <summary>
     /// The <see cref="PostStored"/> events at the given sequence numbers, read in runs of nearby
-    /// sequence numbers, one <c>CurrentEventsByPersistenceId</c> query a run.
+    /// sequence numbers, one query a run.
     /// </summary>
     private async Task<Dictionary<long, LogEntry>> ReadAsync(long[] sequenceNrs, CancellationToken cancel)
     {
@@ -96,9 +102,9 @@ public sealed class JournalScribeLog : IScribeLog
         var wanted = new HashSet<long>(sequenceNrs);
         var runs = Runs(sequenceNrs);
         var read = Source.From(runs)
-            .ConcatMany(run => _readJournal.CurrentEventsByPersistenceId(_persistenceId, run.From, run.To))
-            .Where(envelope => wanted.Contains(envelope.SequenceNr) && envelope.Event is PostStored)
-            .RunForeach(envelope => result[envelope.SequenceNr] = ((PostStored)envelope.Event).Post, _materializer);
+            .ConcatMany(run => _reader.Events(_persistenceId, run.From, run.To))
+            .Where(stored => wanted.Contains(stored.SequenceNr) && stored.Event is PostStored)
+            .RunForeach(stored => result[stored.SequenceNr] = ((PostStored)stored.Event).Post, _materializer);
         await read.WaitAsync(_timeout, cancel);
         return result;
     }

@@ -9,7 +9,7 @@ public static class ScribeJournalHostingExtensions
     /// Readies the journal's database (SQLite: write-ahead logging, set before the actor system
     /// opens the file) and adds the Akka.Persistence.Sql journal, read journal and snapshot
     /// store settings for it, plus the Scribe journal serializer. Scribe logs then start with
-    /// <see cref="JournalScribeLog.Start"/>.
+    /// <c>JournalScribeLog.Start</c>.
     /// </summary>
     public static AkkaConfigurationBuilder AddScribeJournal(this AkkaConfigurationBuilder builder, ScribeJournalConfig journal)
     {

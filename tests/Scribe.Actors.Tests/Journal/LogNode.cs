@@ -20,15 +20,20 @@ public sealed class LogNode : IAsyncDisposable
 
     public JournalScribeLog Log { get; }
 
-    public static LogNode Start(Config journal, ScribeLogSettings settings, string room = "test")
+    /// <summary>
+    /// A node whose log reads ranges from the journal table, or with <paramref name="throughQuery"/>
+    /// through the read journal's <c>CurrentEventsByPersistenceId</c>.
+    /// </summary>
+    public static LogNode Start(ScribeJournalConfig journal, ScribeLogSettings settings, string room = "test", bool throughQuery = false)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.log-dead-letters = off").WithFallback(journal);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.log-dead-letters = off")
+            .WithFallback(journal.ToConfig());
         var system = ActorSystem.Create("scribe-log", config);
-        return new LogNode(system, JournalScribeLog.Start(system, system, room, settings));
+        IJournalEventReader reader = throughQuery
+            ? new QueryJournalEventReader(system, ScribeJournalConfig.ReadJournalPluginId)
+            : new SqlTableEventReader(system, journal);
+        return new LogNode(system, JournalScribeLog.Start(system, system, room, reader, settings));
     }
-
-    public static LogNode Start(ScribeJournalConfig journal, ScribeLogSettings settings, string room = "test")
-        => Start(journal.ToConfig(), settings, room);
 
     public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
 }

@@ -185,6 +185,29 @@ public abstract class ScribeLogSpecs
         Assert.Equal(Enumerable.Range(2501, 1000).Select(i => Post(i, new string('x', i % 50))), reply);
     }
 
+    [Fact]
+    public async Task The_journal_table_and_the_read_journal_give_the_same_posts()
+    {
+        var journal = await NewJournalAsync();
+        await using (var writer = LogNode.Start(journal, Snapshots(10_000)))
+        {
+            await writer.Log.AppendAsync(Enumerable.Range(500, 300).Select(i => Post(i)).ToList());
+            await writer.Log.AppendAsync(Enumerable.Range(1, 300).Select(i => Post(i * 2)).ToList());
+            await writer.Log.DeleteAsync([100, 700]);
+        }
+
+        await using var table = LogNode.Start(journal, Snapshots(10_000));
+        var fromTable = await table.Log.RangeAsync(null, null, null);
+        await table.DisposeAsync();
+        await using var query = LogNode.Start(journal, Snapshots(10_000), throughQuery: true);
+        var fromQuery = await query.Log.RangeAsync(null, null, null);
+
+        Assert.Equal(598, fromTable.Count);
+        Assert.Equal(fromQuery, fromTable);
+        Assert.Equal(fromTable.OrderBy(p => p.Id), fromTable);
+        Assert.DoesNotContain(fromTable, p => p.Id is 100 or 700);
+    }
+
     /// <summary>Asks the journal to delete events up to a sequence number and reports its answer.</summary>
     private sealed class DeleteMessagesOnce : ReceiveActor
     {
