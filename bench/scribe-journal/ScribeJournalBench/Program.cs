@@ -115,7 +115,9 @@ internal static class Bench
             {
                 await restarted.Log.Actor.GracefulStop(TimeSpan.FromSeconds(30));
                 clock.Restart();
-                var again = JournalScribeLog.Start(restarted.System, restarted.System, Room, journal, settings);
+                // Unnamed: the old actor's name may not be released yet.
+                var again = new JournalScribeLog(
+                    restarted.System, restarted.System.ActorOf(ScribeLogActor.Props(Room, settings)), Room, settings, new SqlTableEventReader(restarted.System, journal));
                 recovered = await again.BoundsAsync();
                 Report($"recovery of {recovered!.Count:N0} posts, actor restarted in a warm system", clock.Elapsed.TotalMilliseconds, "ms");
                 await Ranges(again, recovered, requests);
@@ -176,7 +178,9 @@ internal static class Bench
 
     private static Node Start(ScribeJournalConfig journal, ScribeLogSettings settings, string name)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = INFO\nakka.stdout-loglevel = INFO\nakka.log-dead-letters = off")
+        // BENCH_HOCON: settings to try on top of the journal's, e.g. the plugin's batch sizes.
+        var config = ConfigurationFactory.ParseString(Environment.GetEnvironmentVariable("BENCH_HOCON") ?? string.Empty)
+            .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = INFO\nakka.stdout-loglevel = INFO\nakka.log-dead-letters = off"))
             .WithFallback(journal.ToConfig());
         var system = ActorSystem.Create("bench-" + name, config);
         return new Node(system, JournalScribeLog.Start(system, system, Room, journal, settings));
