@@ -9,6 +9,20 @@ using Scribe.Actors.Tests.Journal;
 // The Scribe journal benchmark: posts stored per second, 1,000-post range requests against a
 // large log, and recovery of that log, on SQLite (WAL) and on a PostgreSQL server started here.
 // Usage: dotnet run -c Release -- [sqlite|postgresql|both] [posts (1000000)] [requests (200)]
+if (args is ["recover", var spec])
+{
+    // A cold process: start, recover the log, report the time since the process started.
+    var journalToRecover = ScribeJournalConfig.Parse(spec);
+    var toMain = DateTime.Now - Process.GetCurrentProcess().StartTime;
+    await using var node = Bench.Start(journalToRecover, new ScribeLogSettings(), "cold");
+    var toSystem = DateTime.Now - Process.GetCurrentProcess().StartTime;
+    var recoveredBounds = await node.Log.BoundsAsync();
+    var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cold process: main after {toMain.TotalMilliseconds:F0} ms, actor system after {toSystem.TotalMilliseconds:F0} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sinceStart.TotalMilliseconds:F0} {recoveredBounds?.Count ?? 0}"));
+    return;
+}
+
 string which = args.Length > 0 ? args[0] : "both";
 int total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 int requests = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
@@ -125,6 +139,26 @@ internal static class Bench
 
             await restarted.DisposeAsync();
         }
+
+        for (int run = 1; run <= 2; run++)
+        {
+            var (ms, posts) = await RecoverInNewProcessAsync(journal);
+            Report($"recovery of {posts:N0} posts in a new process, from its start (runtime start-up and JIT included), run {run}", ms, "ms");
+        }
+    }
+
+    private static async Task<(double Ms, long Posts)> RecoverInNewProcessAsync(ScribeJournalConfig journal)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+        start.ArgumentList.Add(typeof(Bench).Assembly.Location);
+        start.ArgumentList.Add("recover");
+        start.ArgumentList.Add(journal.Kind == JournalKind.Sqlite ? "sqlite:" + journal.SqlitePath : journal.ConnectionString);
+        using var process = Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        // The figures are the one line of two numbers among the log lines.
+        string[] last = output.Split('\n').Select(l => l.Trim()).Last(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+ \d+$")).Split(' ');
+        return (double.Parse(last[0], CultureInfo.InvariantCulture), long.Parse(last[1], CultureInfo.InvariantCulture));
     }
 
     private static async Task Ranges(IScribeLog log, LogBounds bounds, int requests)
@@ -176,7 +210,7 @@ internal static class Bench
     private static void Report(string what, double value, string unit)
         => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- {what}: **{value:N1} {unit}**"));
 
-    private static Node Start(ScribeJournalConfig journal, ScribeLogSettings settings, string name)
+    public static Node Start(ScribeJournalConfig journal, ScribeLogSettings settings, string name)
     {
         // BENCH_HOCON: settings to try on top of the journal's, e.g. the plugin's batch sizes.
         var config = ConfigurationFactory.ParseString(Environment.GetEnvironmentVariable("BENCH_HOCON") ?? string.Empty)
@@ -186,7 +220,7 @@ internal static class Bench
         return new Node(system, JournalScribeLog.Start(system, system, Room, journal, settings));
     }
 
-    private sealed record Node(ActorSystem System, JournalScribeLog Log) : IAsyncDisposable
+    public sealed record Node(ActorSystem System, JournalScribeLog Log) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await System.Terminate();
     }
