@@ -40,7 +40,9 @@ public sealed class QueryJournalEventReader(ActorSystem system, string readJourn
 /// through the ADO.NET provider: one indexed range query on (persistence_id, sequence_nr), its
 /// rows deserialized with Akka's serialization as the plugin does, and handed to Akka.Streams
 /// as one chunk (a range is bounded by the request; element-wise asynchronous hand-off cost
-/// more than the query). Rows marked deleted are skipped, as the plugin skips them.
+/// more than the query). Rows marked deleted are skipped, as the plugin skips them. One reader
+/// serves every room of an actor system (for PostgreSQL it holds a connection pool, released
+/// when the actor system terminates).
 /// </summary>
 public sealed class SqlTableEventReader : IJournalEventReader
 {

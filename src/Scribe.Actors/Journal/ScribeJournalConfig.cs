@@ -162,10 +162,6 @@ public sealed record ScribeJournalConfig(JournalKind Kind, string ConnectionStri
                 table-mapping = {{mapping}}
                 auto-initialize = on
                 parallelism = {{parallelism}}
-                # A persistent actor has one write in flight; what queues meanwhile goes in the
-                # next one, up to this many events (Akka's default, 200, made every write pay a
-                # commit for 200 posts).
-                max-message-batch-size = 5000
               }
               query.journal.sql {
                 connection-string = {{connection}}

@@ -337,14 +337,16 @@ public sealed class ScribeLogActor : ReceivePersistentActor
         }
     }
 
+    // Everyone waiting for a write, including appends not yet handed to the journal.
     private void FailAwaiting(Exception cause)
     {
-        foreach (var replyTo in _awaiting.Values)
+        foreach (var replyTo in _awaiting.Values.Concat(_burst.Select(b => b.ReplyTo)))
         {
             replyTo.Tell(new Status.Failure(cause));
         }
 
         _awaiting.Clear();
+        _burst.Clear();
     }
 
     private sealed record FlushBurst
