@@ -54,6 +54,9 @@ public static class ScribeCommandLine
           --version           Show the version and exit.
 
         Environment: SCRIBE_DB_SYNC sets SQLite's synchronous level (default FULL).
+
+        scribe journal import|export ...  moves a room's log between the server's journal and
+                              a message database or logfiles (scribe journal --help).
         """;
 
     public static ScribeOptions Parse(IReadOnlyList<string> args)
