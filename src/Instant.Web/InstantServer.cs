@@ -91,6 +91,7 @@ public sealed class InstantServer : IAsyncDisposable
             MessagesPerSecond = rateLimit,
             MessageBurst = rateBurst,
         };
+        var allConnections = new ConnectionGate((int)config.GetLong("instant.server.maxConnections", ConnectionGate.DefaultConnectionsMax(), min: 1));
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
         EmbeddedScribeConfiguration scribes;
@@ -148,6 +149,7 @@ public sealed class InstantServer : IAsyncDisposable
                 kestrel.Listen(address, options.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => new ConnectionCapMiddleware(next, allConnections).OnConnectionAsync);
                     UseTls(listen, tls);
                     listen.Use(next => new RawWebSocketMiddleware(next, listen.ApplicationServices, ServerHeader).OnConnectionAsync);
                 });
