@@ -144,6 +144,9 @@ public sealed class InstantServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // An idle connection (none of whose requests has begun) holds one of
+            // instant.server.maxConnections until this ends it; Kestrel's default is 130 s.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
             foreach (var address in listenAddresses)
             {
                 kestrel.Listen(address, options.Port, listen =>
