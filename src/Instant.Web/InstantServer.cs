@@ -104,7 +104,7 @@ public sealed class InstantServer : IAsyncDisposable
             throw new CommandLineException(e.Message);
         }
 
-        string? sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
+        string sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
             ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
@@ -217,7 +217,7 @@ public sealed class InstantServer : IAsyncDisposable
         log.LogInformation("Configuration hash: {Hash}", configHash);
         foreach (var notice in notices)
         {
-            log.LogWarning("{Notice}", notice);
+            log.LogInformation("{Notice}", notice);
         }
 
         await app.StartAsync(cancellation);
