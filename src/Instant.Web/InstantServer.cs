@@ -111,6 +111,7 @@ public sealed class InstantServer : IAsyncDisposable
             MessagesPerSecond = rateLimit,
             MessageBurst = rateBurst,
         };
+        var allConnections = new ConnectionGate((int)config.GetLong("instant.server.maxConnections", ConnectionGate.DefaultConnectionsMax(), min: 1));
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
         EmbeddedScribeConfiguration scribes;
@@ -133,7 +134,7 @@ public sealed class InstantServer : IAsyncDisposable
                 + "run a standalone scribe against the cluster instead");
         }
 
-        string? sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
+        string sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
             ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
         string configHash = ConfigHash.Compute(Version, Revision, []);
@@ -177,11 +178,15 @@ public sealed class InstantServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // An idle connection (none of whose requests has begun) holds one of
+            // instant.server.maxConnections until this ends it; Kestrel's default is 130 s.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(30);
             foreach (var address in listenAddresses)
             {
                 kestrel.Listen(address, options.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => new ConnectionCapMiddleware(next, allConnections).OnConnectionAsync);
                     UseTls(listen, tls);
                     listen.Use(next => new RawWebSocketMiddleware(next, listen.ApplicationServices, ServerHeader).OnConnectionAsync);
                 });
@@ -261,7 +266,7 @@ public sealed class InstantServer : IAsyncDisposable
         log.LogInformation("Configuration hash: {Hash}", configHash);
         foreach (var notice in notices)
         {
-            log.LogWarning("{Notice}", notice);
+            log.LogInformation("{Notice}", notice);
         }
 
         await app.StartAsync(cancellation);

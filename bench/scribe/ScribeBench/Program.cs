@@ -156,6 +156,35 @@ async Task QueryAsync()
     infoTimings.Sort();
     Console.WriteLine($"log-query -> log-info from {databaseSize:N0} posts: p50 {infoTimings[infoTimings.Count / 2]:F2} ms, max (the first counts the table) {infoTimings[^1]:F2} ms");
 
+    // A request without length: what it costs is bounded by ScribeSettings.MaxReplyPosts
+    // (it once read the whole database).
+    var unbounded = new List<double>();
+    long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    int unboundedPosts = 0;
+    for (int round = 0; round < 20; round++)
+    {
+        byte[] request = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "unicast",
+            id = ScribeIds.Format(Base + 2000 + round),
+            from = Peer,
+            to = "0000000000010000",
+            data = new { type = "log-request" },
+        });
+        var clock = Stopwatch.StartNew();
+        var reply = transport.Next();
+        scribe.Tell(new ServerFrame(request));
+        byte[] frame = await reply.WaitAsync(TimeSpan.FromSeconds(60));
+        unbounded.Add(clock.Elapsed.TotalMilliseconds);
+        using var parsed = JsonDocument.Parse(frame);
+        unboundedPosts = parsed.RootElement.GetProperty("data").GetProperty("data").GetArrayLength();
+    }
+
+    unbounded.Sort();
+    Console.WriteLine($"log-request without length from {databaseSize:N0} posts ({unboundedPosts:N0} posts in the reply): " +
+        $"p50 {unbounded[unbounded.Count / 2]:F2} ms, max {unbounded[^1]:F2} ms, " +
+        $"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / unbounded.Count / (1024.0 * 1024):F1} MB allocated per request");
+
     var rawClock = Stopwatch.StartNew();
     for (int i = 0; i < 100; i++)
     {

@@ -53,6 +53,8 @@ public static class CommandLine
           instant.http.maxCacheAge        Cache-Control max-age of static files, s (3600)
           instant.http.followSymlinks     serve webroot files through symbolic links (no)
           instant.server.noReuseAddr      do not set SO_REUSEADDR on the listening socket
+          instant.server.maxConnections   concurrent connections of any kind (default:
+                                          open-file limit less a smaller reserve)
           instant.ws.maxFrameSize         largest accepted client frame, bytes (4194304)
           instant.ws.inputBudget          bytes of unfinished client messages all connections
                                           together may hold; past it, close 1013 (67108864)

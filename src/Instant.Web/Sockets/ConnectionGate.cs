@@ -31,6 +31,18 @@ public sealed class ConnectionGate(int max)
         return (int)Math.Clamp(limit - reserve, 16, int.MaxValue);
     }
 
+    /// <summary>
+    /// The default cap on all connections, WebSockets and plain HTTP (and those that never send
+    /// a request): the open-file limit less a smaller reserve, so that idle connections cannot
+    /// take the descriptors the server needs for files, logs and databases.
+    /// </summary>
+    public static int DefaultConnectionsMax()
+    {
+        long limit = OpenFileLimit() ?? 1024;
+        long reserve = Math.Max(64, limit / 20);
+        return (int)Math.Clamp(limit - reserve, 32, int.MaxValue);
+    }
+
     private static long? OpenFileLimit()
     {
         try

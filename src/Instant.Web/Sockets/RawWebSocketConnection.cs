@@ -12,8 +12,8 @@ namespace Instant.Web.Sockets;
 /// One WebSocket, spoken by us over a pair of pipes: Kestrel's transport pipes on the lean
 /// path, or the upgraded request stream on the HTTP-pipeline path. The read loop turns
 /// client frames into actor messages; as the connection's <see cref="IConnectionSink"/> it
-/// holds a bounded outbox whose single writer puts every queued frame into the pipe and
-/// flushes once per batch. Idle, it holds no buffer and no running task besides the read.
+/// holds a bounded outbox whose single writer puts the queued frames into the pipe and
+/// flushes every 16 KB. Idle, it holds no buffer and no running task besides the read.
 /// </summary>
 public sealed class RawWebSocketConnection : IConnectionSink
 {
@@ -45,11 +45,11 @@ public sealed class RawWebSocketConnection : IConnectionSink
     /// <param name="inputBudget">What all connections together may hold of unfinished messages.</param>
     public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits, InputBudget inputBudget)
     {
-        _inputBudget = inputBudget;
         _input = input;
         _output = output;
         _abort = abort;
         _limits = limits;
+        _inputBudget = inputBudget;
         _pingRate = new TokenBucket(limits.PingsPerSecond, limits.PingBurst, TimeProvider.System);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Instant.Web.Tests.Support;
 using Xunit;
@@ -121,6 +122,62 @@ public sealed class OverloadSpecs
         await third.IdentityAsync();
         await third.PingAsync();
         await Assert.ThrowsAnyAsync<WebSocketException>(() => ConnectAsync(server, via));
+    }
+
+    [Fact]
+    public async Task Past_server_maxConnections_a_new_connection_is_closed_at_once_and_a_freed_slot_serves_again()
+    {
+        await using var server = await InstantTestServer.StartAsync("-o", "instant.server.maxConnections=6");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // WebSockets count too, on both paths (an upgrade through the pipeline stays counted).
+        await using var member = await server.JoinAsync("full", cancellation: deadline.Token);
+        await using var upgraded = await server.JoinAsync("full", ClientPath.Pipeline, cancellation: deadline.Token);
+        var idle = new List<TcpClient>();
+        try
+        {
+            // Connections that never send a request: each holds a descriptor until a timeout.
+            for (int i = 0; i < 4; i++)
+            {
+                var tcp = new TcpClient(AddressFamily.InterNetwork);
+                await tcp.ConnectAsync(IPAddress.Loopback, server.Port, deadline.Token);
+                idle.Add(tcp);
+            }
+
+            // The next one is accepted by the kernel and closed by the server before any answer.
+            await Eventually.SucceedsAsync(async ct =>
+            {
+                using var extra = new TcpClient(AddressFamily.InterNetwork);
+                await extra.ConnectAsync(IPAddress.Loopback, server.Port, ct);
+                var stream = extra.GetStream();
+                await stream.WriteAsync("GET /static/version.js HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), ct);
+                var buffer = new byte[64];
+                int read;
+                try
+                {
+                    read = await stream.ReadAsync(buffer, ct);
+                }
+                catch (IOException)
+                {
+                    read = 0; // reset: refused just the same
+                }
+
+                Assert.Equal(0, read);
+            });
+            await member.PingAsync(cancellation: deadline.Token);
+            await upgraded.PingAsync(cancellation: deadline.Token);
+
+            // Two leave: the server answers again.
+            idle[0].Dispose();
+            idle[1].Dispose();
+            await Eventually.SucceedsAsync(async ct => Assert.Equal(200, (await RawHttp.GetAsync(server.Port, "/static/version.js", ct)).Status));
+        }
+        finally
+        {
+            foreach (var tcp in idle)
+            {
+                tcp.Dispose();
+            }
+        }
     }
 
     [Fact]
