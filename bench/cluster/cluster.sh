@@ -160,13 +160,14 @@ def children(parent):
     return out
 start = time.monotonic()
 with open(path, "w", buffering=1) as f:
-    f.write("t_s,process,pid,rss_kb,cpu_s\n")
+    f.write("time,process,pid,rss_kb,cpu_s\n")
     load = {}
     while True:
         t = time.monotonic() - start
+        now = time.time()
         for k, pid in enumerate(nodes):
             s = stat(pid)
-            if s: f.write(f"{t:.1f},node{k},{pid},{s[2]},{s[1]:.2f}\n")
+            if s: f.write(f"{now:.1f},node{k},{pid},{s[2]},{s[1]:.2f}\n")
         # the load tool: the script's child that is not a node, and that one's children (workers)
         if int(t) % 5 == 0 or not load:
             for c in children(script_pid):
@@ -178,7 +179,7 @@ with open(path, "w", buffering=1) as f:
                         for i, w in enumerate(sorted(children(c))): load.setdefault(w, f"load-worker{i}")
         for pid, name in list(load.items()):
             s = stat(pid)
-            if s: f.write(f"{t:.1f},{name},{pid},{s[2]},{s[1]:.2f}\n")
+            if s: f.write(f"{now:.1f},{name},{pid},{s[2]},{s[1]:.2f}\n")
         time.sleep(max(0.0, 1.0 - (time.monotonic() - start - t)))
 PY
 sampler_pid=$!
@@ -209,30 +210,42 @@ sleep 1.5 # one more sample of the nodes after the run
 
 python3 - "$out" "$label" "$status" "$kill_node" <<'PY' | tee "$out/processes.txt"
 import csv, json, sys, collections
+from datetime import datetime
 out, label, status, killed = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 rows = collections.defaultdict(list)
 for r in csv.DictReader(open(f"{out}/proc.csv")):
-    rows[r["process"]].append((float(r["t_s"]), int(r["rss_kb"]), float(r["cpu_s"])))
+    rows[r["process"]].append((float(r["time"]), int(r["rss_kb"]), float(r["cpu_s"])))
 try:
     s = json.load(open(f"{out}/summary.json"))
-except Exception as e:
+except Exception:
     s = None
 nodes = (s or {}).get("nodes") or []
+# "held": up to the end of the last interval in which the most connections were open, i.e.
+# before the tool closed them (closing makes every room announce `left`, which costs memory too).
+held_until = float("inf")
+if s and s.get("timeline"):
+    most = max(r["open"] for r in s["timeline"])
+    last = max(r["seconds"] for r in s["timeline"] if r["open"] == most)
+    held_until = datetime.fromisoformat(s["started"]).timestamp() + last
 def key(name):
     return (0, int(name[4:])) if name.startswith("node") else (1, name)
-print(f"{'process':<14}{'RSS start MB':>13}{'peak MB':>9}{'end MB':>8}{'CPU s':>8}{'connections':>12}{'KB/conn (peak)':>15}")
+print("RSS in MB; held = peak while the most connections were open; peak = the whole run, closing included;")
+print("KB/conn = (RSS - start) / connections the node accepted (connects + reconnects); CPU s over the whole run")
+print(f"{'process':<14}{'start':>8}{'held':>8}{'peak':>8}{'end':>8}{'CPU s':>8}{'conns':>8}{'KB/conn held':>14}{'KB/conn peak':>14}")
 for name in sorted(rows, key=key):
     r = rows[name]
     start, peak, end, cpu = r[0][1], max(x[1] for x in r), r[-1][1], r[-1][2] - r[0][2]
-    conns, per = "", ""
+    held = max([x[1] for x in r if x[0] <= held_until] or [start])
+    conns = per_held = per_peak = ""
     if name.startswith("node"):
         k = int(name[4:])
         if k < len(nodes):
             n = nodes[k]
             c = n.get("connected", 0) + n.get("reconnects", 0)
             conns = str(c)
-            if c and str(k) != killed: per = f"{(peak - start) / c:.2f}"
-    print(f"{name:<14}{start/1024:>13.1f}{peak/1024:>9.1f}{end/1024:>8.1f}{cpu:>8.1f}{conns:>12}{per:>15}")
+            if c and str(k) != killed:
+                per_held, per_peak = f"{(held - start) / c:.2f}", f"{(peak - start) / c:.2f}"
+    print(f"{name:<14}{start/1024:>8.1f}{held/1024:>8.1f}{peak/1024:>8.1f}{end/1024:>8.1f}{cpu:>8.1f}{conns:>8}{per_held:>14}{per_peak:>14}")
 if s:
     d, c = s["deliveryMs"], s["connectMs"]
     parts = []

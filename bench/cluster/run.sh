@@ -56,7 +56,19 @@ for t in "${targets[@]}"; do
       run "$t" --nodes 6 -- idle -c 100000 --rooms "$(rooms_for 6 1000)" -d 20 --connect-timeout 300 ;;
     single-idle15000)
       echo "== $t: $(uptime | sed 's/.*load average/load average/')" >&2
-      LABEL="$label-single" OUT=$out "$root/bench/server/run.sh" "$server" idle15000 ;;
+      LABEL="$label-single" OUT=$out "$root/bench/server/run.sh" "$server" idle15000
+      # The same "held" figure as cluster.sh gives per node: RSS growth while all were open.
+      python3 - "$out/$label-single-idle15000/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+t = s["timeline"]
+most = max(r["open"] for r in t)
+last = max(r["seconds"] for r in t if r["open"] == most)
+held = max(r["serverRssMb"] for r in t if r["seconds"] <= last and r["serverRssMb"] is not None)
+print(f"single idle15000: RSS start {s['serverRssStartMb']} MB, held {held} MB, peak {s['serverRssPeakMb']} MB; "
+      f"KB/conn held {(held - s['serverRssStartMb']) * 1024 / s['connected']:.2f}, peak {s['serverRssPerConnectionKb']}")
+PY
+      ;;
     fanout-single)
       run "$t" --single -- chat -c 1000 --posts 300 --in-flight 16 ;;
     fanout3)
