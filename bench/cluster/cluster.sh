@@ -75,12 +75,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 port_free() { python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$1" 2>/dev/null; }
 taken=" "
-next_port() { # $1 first port to try -> prints a free port not handed out before
-  local p=$1
-  while [[ "$taken" == *" $p "* ]] || ! port_free "$p"; do p=$((p + 1)); done
-  [ "$p" -lt 32768 ] || { echo "cluster.sh: no free port below 32768 from $1" >&2; exit 2; }
-  taken+="$p "
-  echo "$p"
+next_port() { # $1 first port to try -> sets port to a free port not handed out before
+  port=$1
+  while [[ "$taken" == *" $port "* ]] || ! port_free "$port"; do port=$((port + 1)); done
+  [ "$port" -lt 32768 ] || { echo "cluster.sh: no free port below 32768 from $1" >&2; exit 2; }
+  taken+="$port "
 }
 
 event() { echo "$(date -u +%H:%M:%S) $* | $(uptime | sed 's/.*load average/load average/')" | tee -a "$out/events.txt" >&2; }
@@ -106,8 +105,8 @@ trap 'exit 130' INT TERM
 http_base=${HTTP_BASE:-20080}
 cluster_base=${CLUSTER_BASE:-20180}
 for ((k = 0; k < nodes; k++)); do
-  http_ports+=("$(next_port $((http_base + k)))")
-  [ $single = 1 ] || cluster_ports+=("$(next_port $((cluster_base + k)))")
+  next_port $((http_base + k)); http_ports+=("$port")
+  if [ $single = 0 ]; then next_port $((cluster_base + k)); cluster_ports+=("$port"); fi
 done
 seed=${cluster_ports[0]:-}
 event "start: $nodes node(s), HTTP ports ${http_ports[*]}${seed:+, cluster ports ${cluster_ports[*]}}"
@@ -129,6 +128,9 @@ for ((k = 0; k < nodes; k++)); do
     [ $SECONDS -lt $deadline ] || { echo "cluster.sh: node $k did not serve within 180 s; see $out/node-$k.log" >&2; exit 1; }
     sleep 0.2
   done
+done
+for ((k = 0; k < nodes; k++)); do
+  kill -0 "${pids[k]}" 2>/dev/null || { echo "cluster.sh: node $k exited; see $out/node-$k.log" >&2; exit 1; }
 done
 event "all $nodes node(s) serving"
 sleep 2 # let the nodes settle so the RSS baseline is the empty node
