@@ -182,6 +182,10 @@ with open(path, "w", buffering=1) as f:
         for pid, name in list(load.items()):
             s = stat(pid)
             if s: f.write(f"{now:.1f},{name},{pid},{s[2]},{s[1]:.2f}\n")
+        # the whole machine: CPU seconds busy on all cores (others' work included), RSS column unused
+        with open("/proc/stat") as st:
+            v = [int(x) for x in st.readline().split()[1:9]]
+        f.write(f"{now:.1f},machine,0,0,{(sum(v) - v[3] - v[4]) / tick:.2f}\n")
         time.sleep(max(0.0, 1.0 - (time.monotonic() - start - t)))
 PY
 sampler_pid=$!
@@ -224,8 +228,10 @@ except Exception:
 nodes = (s or {}).get("nodes") or []
 # "held": up to the end of the last interval in which the most connections were open, i.e.
 # before the tool closed them (closing makes every room announce `left`, which costs memory too).
-held_until = float("inf")
+held_until = connect_end = float("inf")
 if s and s.get("timeline"):
+    done = [r["seconds"] for r in s["timeline"] if r["connected"] >= s["connected"]]
+    if done: connect_end = datetime.fromisoformat(s["started"]).timestamp() + done[0]
     most = max(r["open"] for r in s["timeline"])
     last = max(r["seconds"] for r in s["timeline"] if r["open"] == most)
     held_until = datetime.fromisoformat(s["started"]).timestamp() + last
@@ -233,10 +239,12 @@ def key(name):
     return (0, int(name[4:])) if name.startswith("node") else (1, name)
 print("RSS in MB; held = peak while the most connections were open; peak = the whole run, closing included;")
 print("KB/conn = (RSS - start) / connections the node accepted (connects + reconnects); CPU s over the whole run")
-print(f"{'process':<14}{'start':>8}{'held':>8}{'peak':>8}{'end':>8}{'CPU s':>8}{'conns':>8}{'KB/conn held':>14}{'KB/conn peak':>14}")
+print("CPU s connect = CPU used from the start of the run to the interval in which the last client connected; machine = all processes")
+print(f"{'process':<14}{'start':>8}{'held':>8}{'peak':>8}{'end':>8}{'CPU s':>8}{'CPU s connect':>14}{'conns':>8}{'KB/conn held':>14}{'KB/conn peak':>14}")
 for name in sorted(rows, key=key):
     r = rows[name]
     start, peak, end, cpu = r[0][1], max(x[1] for x in r), r[-1][1], r[-1][2] - r[0][2]
+    cpu_connect = max([x[2] for x in r if x[0] <= connect_end] or [r[0][2]]) - r[0][2]
     held = max([x[1] for x in r if x[0] <= held_until] or [start])
     conns = per_held = per_peak = ""
     if name.startswith("node"):
@@ -247,7 +255,10 @@ for name in sorted(rows, key=key):
             conns = str(c)
             if c and str(k) != killed:
                 per_held, per_peak = f"{(held - start) / c:.2f}", f"{(peak - start) / c:.2f}"
-    print(f"{name:<14}{start/1024:>8.1f}{held/1024:>8.1f}{peak/1024:>8.1f}{end/1024:>8.1f}{cpu:>8.1f}{conns:>8}{per_held:>14}{per_peak:>14}")
+    if name == "machine":
+        print(f"{name:<14}{'':>8}{'':>8}{'':>8}{'':>8}{cpu:>8.1f}{cpu_connect:>14.1f}")
+        continue
+    print(f"{name:<14}{start/1024:>8.1f}{held/1024:>8.1f}{peak/1024:>8.1f}{end/1024:>8.1f}{cpu:>8.1f}{cpu_connect:>14.1f}{conns:>8}{per_held:>14}{per_peak:>14}")
 if s:
     d, c = s["deliveryMs"], s["connectMs"]
     parts = []
