@@ -85,14 +85,15 @@ public abstract class ScribeLogSpecs
             }
 
             // The snapshot store holds one snapshot (older ones are deleted), taken at least 100
-            // events after the one before (later if that one was still being saved).
+            // events after the one before, or not at all while that one was still being saved:
+            // under load the newest can be the first, at 100.
             var store = Persistence.Instance.Apply(first.System).SnapshotStoreFor(ScribeJournalConfig.SnapshotPluginId);
             await Eventually.AssertAsync(async () =>
             {
                 var loaded = await store.Ask<LoadSnapshotResult>(
                     new LoadSnapshot(ScribeLogActor.PersistenceIdOf("test"), SnapshotSelectionCriteria.Latest, long.MaxValue), Timeout);
                 snapshotAt = loaded.Snapshot?.Metadata.SequenceNr ?? 0;
-                Assert.InRange(snapshotAt, 200, 250);
+                Assert.InRange(snapshotAt, 100, 250);
                 Assert.Equal(snapshotAt, ((ScribeLogSnapshot)loaded.Snapshot!.Snapshot).Ids.Length);
                 var older = await store.Ask<LoadSnapshotResult>(
                     new LoadSnapshot(ScribeLogActor.PersistenceIdOf("test"), new SnapshotSelectionCriteria(snapshotAt - 1), long.MaxValue), Timeout);
@@ -115,7 +116,7 @@ public abstract class ScribeLogSpecs
 
         await using var third = LogNode.Start(journal, Snapshots(100));
         Assert.Equal(new LogBounds(1, 250, 250), await third.Log.BoundsAsync());
-        Assert.Equal(Enumerable.Range((int)snapshotAt + 1, 250 - (int)snapshotAt).Select(i => Post(i)), await third.Log.RangeAsync(snapshotAt + 1, null, 100));
+        Assert.Equal(Enumerable.Range((int)snapshotAt + 1, 250 - (int)snapshotAt).Select(i => Post(i)), await third.Log.RangeAsync(snapshotAt + 1, null, null));
     }
 
     [Fact]
