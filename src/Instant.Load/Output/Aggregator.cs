@@ -94,13 +94,20 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
     private sealed record IntervalRow(int Index, long StartTicks, long EndTicks, double Seconds, IntervalSnapshot Sum, IntervalSnapshot? Previous,
         double DeliveringSeconds, double DeliveriesPerSecond);
 
-    private IntervalRow Row(int k)
+    /// <param name="span">
+    /// The run's first and last delivery, once the run is over: every row then cuts its share out of
+    /// that one span, so the rows add up to the summary's delivering time exactly. Without it (the
+    /// live view) a row uses what the snapshots had seen by then; a delivery stamped just before a
+    /// snapshot but counted just after it would otherwise fall between two rows.
+    /// </param>
+    private IntervalRow Row(int k, (long First, long Last)? span = null)
     {
         var sum = SumAt(k);
         var prev = k > 0 ? SumAt(k - 1) : null;
         long start = prev?.Ticks ?? startTicks;
         long end = Math.Max(start, sum.Ticks);
-        double delivering = Rates.ActiveSeconds(start, end, sum.FirstDeliveryTicks, sum.LastDeliveryTicks);
+        var (first, last) = span ?? (sum.FirstDeliveryTicks, sum.LastDeliveryTicks);
+        double delivering = Rates.ActiveSeconds(start, end, first, last);
         long delivered = sum.Delivered - (prev?.Delivered ?? 0);
         return new IntervalRow(k, start, end, (end - startTicks) / (double)Stopwatch.Frequency, sum, prev, delivering, Rates.PerSecond(delivered, delivering));
     }
@@ -182,7 +189,17 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
         {
             int maxIndex = _snaps.Max(l => l.Count == 0 ? -1 : l.Max(s => s.Index));
             var total = SumAt(maxIndex);
-            var rows = Enumerable.Range(0, maxIndex + 1).Select(Row).ToList();
+            // The last row reaches to the last delivery, even one stamped after the final snapshot's clock read.
+            var rows = Enumerable.Range(0, maxIndex + 1)
+                .Select(k => Row(k, (total.FirstDeliveryTicks, total.LastDeliveryTicks)))
+                .ToList();
+            if (rows.Count > 0 && rows[^1].EndTicks < total.LastDeliveryTicks)
+            {
+                var lastRow = rows[^1];
+                double tail = Rates.ActiveSeconds(lastRow.StartTicks, total.LastDeliveryTicks, total.FirstDeliveryTicks, total.LastDeliveryTicks);
+                long delivered = lastRow.Sum.Delivered - (lastRow.Previous?.Delivered ?? 0);
+                rows[^1] = lastRow with { EndTicks = total.LastDeliveryTicks, DeliveringSeconds = tail, DeliveriesPerSecond = Rates.PerSecond(delivered, tail) };
+            }
             var timeline = new List<TimelineRow>();
             double prevLoadCpu = 0, prevServerCpu = _samples.FirstOrDefault().Server?.CpuSeconds ?? 0, prevT = 0;
             foreach (var row in rows)
