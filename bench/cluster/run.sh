@@ -19,6 +19,10 @@
 #                   node 3 is killed with kill -9 15 s after all are open; its clients come
 #                   back on the other six (7 nodes: see "open files" below)
 #   storm6          the same over 6 nodes with 87,000 connections (14,500 each, 17,400 after)
+#                   Both use a worker count that shares no factor with the node count: client i
+#                   is in worker i mod W, so with W = N every client of the killed node would be
+#                   in one worker, and its reconnects would queue behind that one process's
+#                   --connect-concurrency.
 # Environment: SERVER, LOAD, HTTP_BASE, CLUSTER_BASE as for cluster.sh; OUT (default
 #   bench/results/raw), LABEL (prefix of the result directories, default "cluster").
 # Results: OUT/LABEL-TARGET/ (see cluster.sh), one line per target appended to OUT/cluster.txt.
@@ -84,10 +88,10 @@ PY
       run "$t" --nodes 3 -- chat -c 1000 --rate "${RATE:-100}" -d 20 ;;
     storm)
       run "$t" --nodes 7 --kill 3 -- idle -c 100000 --rooms "$(rooms_for 7 1000)" -d 90 --connect-timeout 300 \
-        --reconnect --reconnect-spread ;;
+        --workers 8 --reconnect --reconnect-spread ;;
     storm6)
       run "$t" --nodes 6 --kill 3 -- idle -c 87000 --rooms "$(rooms_for 6 1000)" -d 90 --connect-timeout 300 \
-        --reconnect --reconnect-spread ;;
+        --workers 7 --reconnect --reconnect-spread ;;
     *) echo "run.sh: unknown target $t (see --help)" >&2; exit 2 ;;
   esac
 done
