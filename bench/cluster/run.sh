@@ -6,16 +6,23 @@
 #        bench/cluster/run.sh --help
 #   idle100k        100,000 idle connections over 6 nodes (16,667 each), every room on all nodes;
 #                   per-node RSS growth per connection (compare single-idle15000)
+#   idle50k         the same with 50,000 (8,333 per node): with idle100k, separates what a node
+#                   holds per connection from what it holds anyway once busy
 #   single-idle15000  bench/server/run.sh SERVER idle15000: the single-process figure to compare with
 #   fanout-single   one 1,000-member room, closed loop (room1000 of bench/server/run.sh), one
 #                   process without cluster mode
 #   fanout3         the same instant-load command, the room spread over 3 nodes
-#   open3           open loop, 1,000 members over 3 nodes, 100 posts/s for 20 s (p99)
+#   open3           open loop, 1,000 members over 3 nodes, 100 posts/s for 20 s (p99); RATE=N
+#                   sets another rate (posts/s in all; each is delivered to all 1,000)
 #   open-single     the same in one process, for reference
 #   storm           100,000 idle connections with --reconnect --reconnect-spread over 7 nodes;
 #                   node 3 is killed with kill -9 15 s after all are open; its clients come
 #                   back on the other six (7 nodes: see "open files" below)
 #   storm6          the same over 6 nodes with 87,000 connections (14,500 each, 17,400 after)
+#                   Both use a worker count that shares no factor with the node count: client i
+#                   is in worker i mod W, so with W = N every client of the killed node would be
+#                   in one worker, and its reconnects would queue behind that one process's
+#                   --connect-concurrency.
 # Environment: SERVER, LOAD, HTTP_BASE, CLUSTER_BASE as for cluster.sh; OUT (default
 #   bench/results/raw), LABEL (prefix of the result directories, default "cluster").
 # Results: OUT/LABEL-TARGET/ (see cluster.sh), one line per target appended to OUT/cluster.txt.
@@ -54,6 +61,8 @@ for t in "${targets[@]}"; do
   case "$t" in
     idle100k)
       run "$t" --nodes 6 -- idle -c 100000 --rooms "$(rooms_for 6 1000)" -d 20 --connect-timeout 300 ;;
+    idle50k)
+      run "$t" --nodes 6 -- idle -c 50000 --rooms "$(rooms_for 6 500)" -d 20 --connect-timeout 300 ;;
     single-idle15000)
       echo "== $t: $(uptime | sed 's/.*load average/load average/')" >&2
       LABEL="$label-single" OUT=$out "$root/bench/server/run.sh" "$server" idle15000
@@ -74,15 +83,15 @@ PY
     fanout3)
       run "$t" --nodes 3 -- chat -c 1000 --posts 300 --in-flight 16 ;;
     open-single)
-      run "$t" --single -- chat -c 1000 --rate 100 -d 20 ;;
+      run "$t" --single -- chat -c 1000 --rate "${RATE:-100}" -d 20 ;;
     open3)
-      run "$t" --nodes 3 -- chat -c 1000 --rate 100 -d 20 ;;
+      run "$t" --nodes 3 -- chat -c 1000 --rate "${RATE:-100}" -d 20 ;;
     storm)
       run "$t" --nodes 7 --kill 3 -- idle -c 100000 --rooms "$(rooms_for 7 1000)" -d 90 --connect-timeout 300 \
-        --reconnect --reconnect-spread ;;
+        --workers 8 --reconnect --reconnect-spread ;;
     storm6)
       run "$t" --nodes 6 --kill 3 -- idle -c 87000 --rooms "$(rooms_for 6 1000)" -d 90 --connect-timeout 300 \
-        --reconnect --reconnect-spread ;;
+        --workers 7 --reconnect --reconnect-spread ;;
     *) echo "run.sh: unknown target $t (see --help)" >&2; exit 2 ;;
   esac
 done
