@@ -77,7 +77,7 @@ internal sealed class Participant : IConnectionSink
     {
         var participant = new Participant();
         var (id, uuid) = connections.NewParticipant();
-        participant._connection = connections.Open(new ConnectionIdentity(room, id, uuid), participant);
+        participant._connection = await connections.OpenAsync(new ConnectionIdentity(room, id, uuid), participant);
         await participant.ReceiveAsync(f => (string?)f["type"] == "identity", cancellation);
         return participant;
     }
