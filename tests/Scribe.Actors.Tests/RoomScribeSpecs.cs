@@ -41,6 +41,16 @@ public sealed class RoomScribeSpecs : IDisposable
         var system = host.Services.GetRequiredService<ActorSystem>();
 
         var alice = await InProcessClient.JoinAsync(connections, "lobby", cts.Token);
+        // The keeper starts the Scribe as the host starts; posts go out once it is in the room.
+        JsonObject who;
+        do
+        {
+            await Task.Delay(50, cts.Token);
+            alice.Send(new { type = "who" });
+            who = await alice.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token);
+        }
+        while (who["data"]!.AsObject().Count < 2);
+
         for (int i = 0; i < 5; i++)
         {
             alice.Send(new { type = "broadcast", data = new { type = "post", nick = "alice", text = "kept " + i, parent = (string?)null } });

@@ -16,7 +16,8 @@ public sealed class MessageStoreLog : IScribeLog
     public MessageStoreLog(IMessageStore store, IActorRefFactory factory, ActorSystem system)
     {
         Store = store;
-        _worker = factory.ActorOf(StoreWorkerActor.Props(store, system), "store");
+        // Unnamed: a restarted owner opens a new worker while the old one's name may still be taken.
+        _worker = factory.ActorOf(StoreWorkerActor.Props(store, system));
     }
 
     /// <summary>The store itself: only for its owner, once the worker has stopped.</summary>
