@@ -21,6 +21,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scribe.Actors.Hosting;
+using Scribe.Actors.Journal;
 
 namespace Instant.Web;
 
@@ -115,23 +116,18 @@ public sealed class InstantServer : IAsyncDisposable
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
         EmbeddedScribeConfiguration scribes;
+        ScribeJournalConfig? journal;
         InstantClusterSettings? cluster;
         try
         {
             scribes = EmbeddedScribeConfiguration.From(config.Get);
+            // Read whether or not a room is named, so a wrong journal is reported at once.
+            journal = ScribeJournalConfig.FromSettings(config.Get);
             cluster = ClusterSettings(config, options.Host);
         }
         catch (FormatException e)
         {
             throw new CommandLineException(e.Message);
-        }
-
-        if (cluster is not null && scribes.Rooms.Count > 0)
-        {
-            // Each node would start its own Scribe per room and log every post twice or more.
-            throw new CommandLineException(
-                "instant.scribe.rooms cannot be combined with instant.cluster.seeds yet: every node would log the rooms; "
-                + "run a standalone scribe against the cluster instead");
         }
 
         string sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
@@ -214,7 +210,7 @@ public sealed class InstantServer : IAsyncDisposable
                 akka.AddInstantCluster(cluster);
             }
 
-            akka.AddEmbeddedScribes(scribes);
+            akka.AddRoomScribes(scribes, journal, clustered: cluster is not null);
             configureAkka?.Invoke(akka);
         });
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure"), sameSite));
@@ -237,8 +233,9 @@ public sealed class InstantServer : IAsyncDisposable
                 sp.GetRequiredService<IdGenerator>(), cluster.Seeds, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Instant")));
         }
 
-        if (scribes.Rooms.Count > 0)
+        if (scribes.Rooms.Count > 0 && cluster is null)
         {
+            // In a cluster a room's Scribe may run on any node: this one does not wait for it.
             builder.Services.AddHostedService(sp => new EmbeddedParticipantsReady(sp.GetRequiredService<ParticipantDirectory>(), scribes.Rooms.Count));
         }
 

@@ -11,6 +11,12 @@ public sealed record EmbeddedScribeOptions
     /// <summary>SQLite file (or <c>:memory:</c>); null keeps posts in memory capped at <see cref="ScribeSettings.MaxLength"/>.</summary>
     public string? MessageDb { get; init; }
 
+    /// <summary>
+    /// The room's Akka.Persistence journal to store posts in (persistence id <c>scribe-ROOM</c>);
+    /// when set, <see cref="MessageDb"/>, <see cref="NoMessageDb"/> and <see cref="ReadFile"/> are not used.
+    /// </summary>
+    public Journal.ScribeJournalConfig? Journal { get; init; }
+
     /// <summary>Store nothing (<c>--no-msgdb</c>).</summary>
     public bool NoMessageDb { get; init; }
 

@@ -1,6 +1,10 @@
 using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Instant.Actors.Hosting;
+using Instant.Actors.Rooms;
+using Scribe.Actors.Journal;
 
 namespace Scribe.Actors.Hosting;
 
@@ -57,4 +61,64 @@ public static class ScribeHostingExtensions
         => configuration.Rooms.Count == 0
             ? builder
             : builder.AddEmbeddedScribes(configuration.Rooms, configuration.Directory, configuration.Settings, configuration.WriteLogfiles);
+
+    /// <summary>How often every node sends <see cref="EnsureScribe"/> for each configured room.</summary>
+    public static readonly TimeSpan KeepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The server's room Scribes (<c>instant.scribe.rooms</c>), one code path for both modes: each
+    /// room's Scribe is an entity (an <see cref="EmbeddedScribeActor"/> over the room's journal)
+    /// of the <see cref="ScribeRegion"/>, a Cluster Sharding region when <paramref name="clustered"/>
+    /// (one Scribe per room in the whole cluster) and a local entity parent otherwise; a
+    /// <see cref="ScribeKeeperActor"/> on every node keeps the entities running. Call after
+    /// <c>AddInstantRooms()</c> or <c>AddInstantCluster(...)</c>; nothing when no room is named.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddRoomScribes(
+        this AkkaConfigurationBuilder builder, EmbeddedScribeConfiguration configuration, ScribeJournalConfig journal, bool clustered)
+    {
+        if (configuration.Rooms.Count == 0)
+        {
+            return builder;
+        }
+
+        if (configuration.WriteLogfiles)
+        {
+            Directory.CreateDirectory(configuration.Directory);
+        }
+
+        builder.AddScribeJournal(journal);
+        Func<string, Props> EntityProps(InstantConnections connections) => room => EmbeddedScribeActor.Props(connections, new EmbeddedScribeOptions
+        {
+            Room = room,
+            Journal = journal,
+            LogFile = configuration.WriteLogfiles ? Path.Combine(configuration.Directory, room + ".log") : null,
+            Settings = configuration.Settings,
+        });
+
+        if (clustered)
+        {
+            builder.WithCustomSerializer("scribe-cluster", [typeof(IScribeClusterMessage)], system => new ScribeClusterSerializer(system));
+            builder.WithShardRegion<ScribeRegion>(
+                "scribe",
+                (_, _, resolver) => EntityProps(resolver.GetService<InstantConnections>()),
+                new ScribeMessageExtractor(),
+                new ShardOptions
+                {
+                    // The keepers start the entities again; nothing to remember.
+                    RememberEntities = false,
+                    StateStoreMode = StateStoreMode.DData,
+                    ShouldPassivateIdleEntities = false,
+                    HandOffStopMessage = StopScribe.Instance,
+                });
+        }
+        else
+        {
+            builder.WithActors((system, registry, resolver) =>
+                registry.Register<ScribeRegion>(system.ActorOf(
+                    LocalEntityParent.Props(EntityProps(resolver.GetService<InstantConnections>()), new ScribeMessageExtractor()), "scribes")));
+        }
+
+        return builder.WithActors((system, registry, _) =>
+            system.ActorOf(ScribeKeeperActor.Props(configuration.Rooms, registry.Get<ScribeRegion>(), KeepInterval), "scribe-keeper"));
+    }
 }

@@ -1,115 +1,118 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using Instant.Protocol;
 using Akka.Actor;
+using Scribe.Actors.Journal;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Stores;
-using Instant.Protocol;
 
 namespace Scribe.Actors.Protocol;
 
 /// <summary>
-/// Scribe, the log-keeping participant. It is transport-agnostic: it consumes server→client
-/// frames (<see cref="ServerFrame"/>, UTF-8 JSON) and sends client→server frames through an
-/// <see cref="IScribeTransport"/>, so the same actor runs over a WebSocket and in-process.
-/// It records posts, nicks and uuids, answers log queries, pulls missing history from peers
-/// in rounds until a round adds nothing, and keeps the connection alive with pings.
-/// Live posts are written in batches: posts already in the mailbox are committed in one
-/// transaction, and only then logged as POST, so a POST line means the post is on disk.
+/// Scribe, the log-keeping participant, in two parts: a frame decoder and a log-sync state
+/// machine. It is transport-agnostic: it consumes server→client frames (<see cref="ServerFrame"/>,
+/// UTF-8 JSON) and sends client→server frames through an <see cref="IScribeTransport"/>, so the
+/// same actor runs over a WebSocket, in-process and as a cluster entity. Its one store is an
+/// <see cref="IScribeLog"/>: a journal, or a <see cref="MessageStoreLog"/> over the standalone's
+/// SQLite/memory store whose blocking calls run on the <see cref="StoreDispatcher"/>. While a
+/// store call is out, the mailbox waits (async handlers), so frames are handled in order.
+/// <para>
+/// The decoder records posts, nicks and uuids and answers who, log-query, log-request and
+/// log-inquiry. Log-sync (pulling missing history from peers in rounds until a round adds
+/// nothing) is three behaviours: <see cref="Settled"/> (not pulling), <see cref="Selecting"/>
+/// (collecting log-info answers, the peer with the oldest history wins) and
+/// <see cref="Requesting"/> (a log-request is out); the decoder hands them the frames they need
+/// as <see cref="PeerLogInfo"/> and <see cref="ParticipantJoined"/>. A peer's log is stored as it
+/// arrives (whatever the state, so what follows it sees it) and then moves the machine on.
+/// </para>
+/// Live posts are written in batches: posts already in the mailbox are committed together, and
+/// only then logged as POST, so a POST line means the post is stored.
 /// </summary>
-public sealed partial class ScribeActor : ReceiveActor, IWithTimers
+public sealed class ScribeActor : ReceiveActor, IWithTimers
 {
     private const int MaxPings = 3;
+    private static readonly TimeSpan StopFlushLimit = TimeSpan.FromSeconds(10);
 
-    private readonly IMessageStore _store;
+    private readonly Func<IUntypedActorContext, IScribeLog> _open;
     private readonly LogfileWriter _log;
     private readonly ScribeSettings _settings;
     private readonly TimeProvider _time;
     private readonly Action<Exception>? _storeFailed;
-    private readonly List<PendingPost> _pending = new();
+    private readonly List<LogEntry> _pending = new();
     private readonly Dictionary<long, long> _oldestFromPeer = new();
     private readonly Queue<string> _pushLogs;
+    private IScribeLog _store = null!;
     private IScribeTransport? _transport;
     private long _seq;
     private long? _selfId;
     private string? _selfUuid;
     private bool _logsDone;
     private bool _announcedDone;
-    private bool _selecting;
     private int _round;
     private Candidate? _candidate;
     private DateTimeOffset _lastPong;
     private bool _pongSeen;
     private bool _storeBroken;
 
+    /// <param name="open">Opens the store once the actor runs (it may start children of it).</param>
     /// <param name="storeFailed">
     /// Told once if the store fails (a read-only or corrupt database); Scribe has then written an
     /// <c>ERROR</c> line, closed its connection for good and stopped, and its owner should report
     /// it (the standalone client exits non-zero).
     /// </param>
-    public ScribeActor(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
+    public ScribeActor(Func<IUntypedActorContext, IScribeLog> open, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
     {
-        _store = store;
+        _open = open;
         _log = log;
         _settings = settings;
         _time = time ?? TimeProvider.System;
         _storeFailed = storeFailed;
         _pushLogs = new Queue<string>(settings.PushLogs);
-
-        Receive<ScribeConnected>(OnConnected);
-        Receive<ServerFrame>(frame => OnFrame(frame.Json));
-        Receive<ScribeDisconnected>(_ =>
-        {
-            _transport = null;
-            _selecting = false;
-            _candidate = null;
-            Timers.CancelAll();
-        });
-        Receive<FlushPosts>(_ => FlushPending());
-        Receive<SendPing>(_ => Ping());
-        Receive<SelectTimeout>(t => OnSelectTimeout(t.Round));
-        Receive<RequestFromCandidate>(r => OnRequestCandidate(r));
-        Receive<GetLogBounds>(_ =>
-        {
-            FlushPending();
-            Sender.Tell(_store.Bounds() is { } b ? b : NoLogs.Instance);
-        });
-        Receive<IsLogsDone>(_ => Sender.Tell(_logsDone));
+        Settled();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>Scribe over a synchronous store (standalone or embedded); the store's calls run on the <see cref="StoreDispatcher"/>.</summary>
     public static Props Props(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
-        => Akka.Actor.Props.Create(() => new ScribeActor(store, log, settings, time, storeFailed));
+        => Akka.Actor.Props.Create(() => new ScribeActor(context => new MessageStoreLog(store, context, context.System), log, settings, time, storeFailed));
+
+    /// <summary>Scribe over an asynchronous log (a room's journal).</summary>
+    public static Props Props(IScribeLog store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
+        => Akka.Actor.Props.Create(() => new ScribeActor(_ => store, log, settings, time, storeFailed));
+
+    protected override void PreStart()
+    {
+        _store = _open(Context);
+        base.PreStart();
+    }
 
     protected override bool AroundReceive(Receive receive, object message)
-    {
-        if (_storeBroken)
-        {
-            return true; // stopping: nothing more is stored or answered
-        }
-
-        try
-        {
-            return base.AroundReceive(receive, message);
-        }
-        catch (DbException e)
-        {
-            // A restart would drop the pending posts and go on losing every new one in silence.
-            FailOnStore(e);
-            return true;
-        }
-    }
+        => _storeBroken || base.AroundReceive(receive, message); // stopping: nothing more is stored or answered
 
     protected override void PostStop()
     {
-        if (!_storeBroken)
+        if (!_storeBroken && _pending.Count > 0)
         {
+            var batch = _pending.ToList();
+            _pending.Clear();
             try
             {
-                FlushPending();
+                // The store worker (a child) has stopped already: a local store is written here,
+                // a journal through its own actor, which outlives this one.
+                if (_store is MessageStoreLog local)
+                {
+                    local.Store.Add(batch);
+                }
+                else
+                {
+                    WaitForJournal(batch);
+                }
+
+                LogPosts(batch);
             }
-            catch (DbException e)
+            catch (Exception e) when (e is DbException or TimeoutException or AggregateException)
             {
                 _log.Write("ERROR", ("reason", $"message database failed: {e.GetType().Name}({e.Message})"));
             }
@@ -118,8 +121,217 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         base.PostStop();
     }
 
+    private void WaitForJournal(List<LogEntry> batch)
+    {
+        if (!_store.AppendAsync(batch).Wait(StopFlushLimit))
+        {
+            throw new TimeoutException("the journal did not store the last posts in time");
+        }
+    }
+
+    // ---- behaviours: the log-sync state machine ----
+
+    /// <summary>Not pulling: a log pushed unasked is stored, and new posts in it start a round.</summary>
+    private void Settled()
+    {
+        Receive<PeerLogInfo>(_ => { });
+        Receive<ParticipantJoined>(_ => { });
+        Receive<SelectTimeout>(_ => { });
+        Receive<RequestFromCandidate>(_ => { });
+        Common();
+    }
+
+    /// <summary>A round is open: log-info answers are weighed, newcomers are asked too.</summary>
+    private void Selecting()
+    {
+        ReceiveGuarded<PeerLogInfo>(OnLogInfoAsync);
+        Receive<ParticipantJoined>(joined =>
+        {
+            if (joined.Id != _selfId)
+            {
+                SendRelay(IdFormat.ToHex(joined.Id), PayloadTypes.LogQuery);
+            }
+        });
+        Receive<SelectTimeout>(t =>
+        {
+            if (t.Round == _round && _candidate is null)
+            {
+                Finish();
+            }
+        });
+        Receive<RequestFromCandidate>(request =>
+        {
+            if (_candidate != request.Candidate)
+            {
+                return;
+            }
+
+            Timers.Cancel("select");
+            SendRelay(IdFormat.ToHex(request.Candidate.Peer), PayloadTypes.LogRequest, w => w.WriteString("to", IdFormat.ToHex(request.Candidate.RequestTo)));
+            Become(Requesting);
+        });
+        Common();
+    }
+
+    /// <summary>A log-request is out; its log (stored by the decoder, <see cref="OnLogAsync"/>) decides what comes next.</summary>
+    private void Requesting()
+    {
+        Receive<PeerLogInfo>(_ => { });
+        Receive<ParticipantJoined>(_ => { });
+        Receive<SelectTimeout>(_ => { });
+        Receive<RequestFromCandidate>(_ => { });
+        Common();
+    }
+
+    private void Common()
+    {
+        Receive<ScribeConnected>(OnConnected);
+        ReceiveGuarded<ServerFrame>(frame => OnFrameAsync(frame.Json));
+        Receive<ScribeDisconnected>(_ =>
+        {
+            _transport = null;
+            _candidate = null;
+            Timers.CancelAll();
+            Become(Settled);
+        });
+        ReceiveGuarded<FlushPosts>(_ => FlushPendingAsync());
+        Receive<SendPing>(_ => Ping());
+        ReceiveGuarded<GetLogBounds>(async _ =>
+        {
+            var replyTo = Sender;
+            await FlushPendingAsync();
+            replyTo.Tell(await _store.BoundsAsync() is { } b ? b : NoLogs.Instance);
+        });
+        Receive<IsLogsDone>(_ => Sender.Tell(_logsDone));
+    }
+
+    private void StartRound()
+    {
+        _round++;
+        _candidate = null;
+        SendRelay(null, PayloadTypes.LogQuery);
+        Timers.StartSingleTimer("select", new SelectTimeout(_round), _settings.SelectWindow);
+        Become(Selecting);
+    }
+
+    private void Finish()
+    {
+        _candidate = null;
+        _logsDone = true;
+        Become(Settled);
+        if (!_announcedDone)
+        {
+            _announcedDone = true;
+            SendRelay(null, PayloadTypes.LogDone);
+        }
+
+        if (_settings.DontStay)
+        {
+            if (_pending.Count > 0)
+            {
+                Self.Tell(FlushPosts.Instance); // the connection closes now; what it brought is still stored
+            }
+
+            Leave();
+        }
+    }
+
+    private async Task OnLogInfoAsync(PeerLogInfo info)
+    {
+        if (_candidate is { } current && info.From >= current.PeerFrom)
+        {
+            return;
+        }
+
+        await FlushPendingAsync();
+        var ours = await _store.BoundsAsync();
+        long requestTo;
+        if (ours is not null && info.From < ours.From)
+        {
+            requestTo = ours.From;
+        }
+        else if (_oldestFromPeer.TryGetValue(info.Peer, out var oldest))
+        {
+            requestTo = oldest;
+        }
+        else
+        {
+            requestTo = info.To;
+        }
+
+        // A peer whose history we have already received down to its own oldest post has nothing for us.
+        if (_oldestFromPeer.TryGetValue(info.Peer, out var seen) && seen <= info.From && ours is not null && ours.From <= info.From)
+        {
+            return;
+        }
+
+        var candidate = new Candidate(info.Peer, info.From, requestTo, _round);
+        _candidate = candidate;
+        Timers.StartSingleTimer("candidate", new RequestFromCandidate(candidate), _settings.SelectWindow);
+    }
+
+    private async Task OnLogAsync(PeerLog log)
+    {
+        await FlushPendingAsync();
+        var added = await _store.AppendAsync(log.Entries);
+        foreach (var e in added)
+        {
+            _log.Write("LOGPOST", ("id", IdFormat.ToHex(e.Id)), ("parent", IdFormat.ToHex(e.Parent)), ("from", IdFormat.ToHex(e.Sender)),
+                ("nick", e.Nick), ("text", e.Text));
+        }
+
+        if (log.Uuids.Count > 0)
+        {
+            foreach (var user in await _store.AddUuidsAsync(log.Uuids))
+            {
+                _log.Write("LOGUUID", ("id", IdFormat.ToHex(user)), ("uuid", log.Uuids[user]));
+            }
+        }
+
+        if (_settings.DontPull)
+        {
+            return;
+        }
+
+        if (log.Entries.Count > 0)
+        {
+            long oldest = log.Entries.Min(e => e.Id);
+            _oldestFromPeer[log.Peer] = _oldestFromPeer.TryGetValue(log.Peer, out var known) ? Math.Min(known, oldest) : oldest;
+        }
+
+        if (added.Count > 0)
+        {
+            StartRound();
+        }
+        else
+        {
+            Finish();
+        }
+    }
+
+    // ---- the store ----
+
+    private void ReceiveGuarded<T>(Func<T, Task> handler)
+        => ReceiveAsync<T>(async message =>
+        {
+            try
+            {
+                await handler(message);
+            }
+            catch (DbException e)
+            {
+                // A restart would drop the pending posts and go on losing every new one in silence.
+                FailOnStore(e);
+            }
+        });
+
     private void FailOnStore(DbException e)
     {
+        if (_storeBroken)
+        {
+            return;
+        }
+
         _storeBroken = true;
         _log.Write("ERROR", ("reason", $"message database failed: {e.GetType().Name}({e.Message})"), ("lost", _pending.Count));
         _pending.Clear();
@@ -131,6 +343,43 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
+    private async Task FlushPendingAsync()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _pending.ToList();
+        await _store.AppendAsync(batch);
+        _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
+        LogPosts(batch);
+    }
+
+    private void LogPosts(IEnumerable<LogEntry> posts)
+    {
+        foreach (var entry in posts)
+        {
+            _log.Write("POST", ("id", IdFormat.ToHex(entry.Id)), ("parent", IdFormat.ToHex(entry.Parent)),
+                ("from", IdFormat.ToHex(entry.Sender)), ("nick", entry.Nick), ("text", entry.Text));
+        }
+    }
+
+    private async Task RecordUuidsAsync(Dictionary<long, string> uuids)
+    {
+        if (uuids.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var user in await _store.AddUuidsAsync(uuids))
+        {
+            _log.Write("UUID", ("id", IdFormat.ToHex(user)), ("uuid", uuids[user]));
+        }
+    }
+
+    // ---- the frame decoder ----
+
     private void OnConnected(ScribeConnected connected)
     {
         _transport = connected.Transport;
@@ -139,7 +388,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         _lastPong = _time.GetUtcNow();
     }
 
-    private void OnFrame(byte[] json)
+    private async Task OnFrameAsync(byte[] json)
     {
         _log.Write("MESSAGE", ("content", Encoding.UTF8.GetString(json)));
         JsonDocument document;
@@ -165,22 +414,22 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             switch (Str(root, "type"))
             {
                 case MessageTypes.Identity:
-                    OnIdentity(data);
+                    await OnIdentityAsync(data);
                     break;
                 case MessageTypes.Joined:
-                    OnJoined(data);
+                    await OnJoinedAsync(data);
                     break;
                 case MessageTypes.Pong:
                     _pongSeen = true;
                     _lastPong = _time.GetUtcNow();
                     break;
                 case MessageTypes.Who:
-                    OnWhoReply(data);
+                    await OnWhoReplyAsync(data);
                     break;
                 case MessageTypes.Broadcast or MessageTypes.Unicast:
                     if (data.ValueKind == JsonValueKind.Object)
                     {
-                        OnRelay(root, data);
+                        await OnRelayAsync(root, data);
                     }
 
                     break;
@@ -191,7 +440,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnIdentity(JsonElement data)
+    private async Task OnIdentityAsync(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object || IdFormat.ParseLenient(Str(data, "id")) is not { } id)
         {
@@ -202,7 +451,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         _selfUuid = Str(data, "uuid");
         if (_selfUuid is { } uuid)
         {
-            RecordUuids(new Dictionary<long, string> { [id] = uuid });
+            await RecordUuidsAsync(new Dictionary<long, string> { [id] = uuid });
         }
 
         Ping();
@@ -211,7 +460,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             SendRelay(null, PayloadTypes.Nick, w =>
             {
                 w.WriteString("nick", nick);
-                ClientFrames.WriteStringOrNull(w, "uuid", Str(data, "uuid"));
+                ClientFrames.WriteStringOrNull(w, "uuid", _selfUuid);
             });
         }
 
@@ -219,14 +468,14 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         SendRelay(null, PayloadTypes.Who);
         if (_pushLogs.Count > 0)
         {
-            FlushPending();
-            var all = _store.All().ToList();
+            await FlushPendingAsync();
+            var all = await _store.RangeAsync(null, null, null);
             while (_pushLogs.TryDequeue(out var target))
             {
                 // The whole store, unasked, in as many log frames as the reply size limit needs.
                 foreach (var chunk in SplitToReplySize(all))
                 {
-                    SendLog(target, chunk, key: null, echo: null);
+                    await SendLogAsync(target, chunk, key: null, echo: null);
                 }
             }
 
@@ -239,7 +488,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnJoined(JsonElement data)
+    private async Task OnJoinedAsync(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object || IdFormat.ParseLenient(Str(data, "id")) is not { } id)
         {
@@ -248,20 +497,17 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         if (Str(data, "uuid") is { } uuid)
         {
-            RecordUuids(new Dictionary<long, string> { [id] = uuid });
+            await RecordUuidsAsync(new Dictionary<long, string> { [id] = uuid });
         }
 
-        if (_selecting && id != _selfId)
-        {
-            SendRelay(IdFormat.ToHex(id), PayloadTypes.LogQuery);
-        }
+        Self.Tell(new ParticipantJoined(id));
     }
 
-    private void OnWhoReply(JsonElement data)
+    private Task OnWhoReplyAsync(JsonElement data)
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var uuids = new Dictionary<long, string>();
@@ -274,10 +520,10 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             }
         }
 
-        RecordUuids(uuids);
+        return RecordUuidsAsync(uuids);
     }
 
-    private void OnRelay(JsonElement envelope, JsonElement data)
+    private async Task OnRelayAsync(JsonElement envelope, JsonElement data)
     {
         long? id = IdFormat.ParseLenient(Str(envelope, "id"));
         long? from = IdFormat.ParseLenient(Str(envelope, "from"));
@@ -288,7 +534,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
                 OnPost(id, from, data);
                 break;
             case PayloadTypes.Nick:
-                OnNick(from, data);
+                await OnNickAsync(from, data);
                 break;
             case PayloadTypes.Who:
                 if (!fromSelf && from is { } asker && _settings.Nick is { } nick)
@@ -304,8 +550,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             case PayloadTypes.LogQuery:
                 if (!fromSelf && from is { } querier)
                 {
-                    FlushPending();
-                    if (_store.Bounds() is { } bounds)
+                    await FlushPendingAsync();
+                    if (await _store.BoundsAsync() is { } bounds)
                     {
                         SendRelay(IdFormat.ToHex(querier), PayloadTypes.LogInfo, w =>
                         {
@@ -318,28 +564,30 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
                 break;
             case PayloadTypes.LogInfo:
-                if (!fromSelf && from is { } peer && !_settings.DontPull)
+                if (!fromSelf && from is { } peer && !_settings.DontPull
+                    && IdFormat.ParseLenient(Str(data, "from")) is { } peerFrom && IdFormat.ParseLenient(Str(data, "to")) is { } peerTo)
                 {
-                    OnLogInfo(peer, data);
+                    Self.Tell(new PeerLogInfo(peer, peerFrom, peerTo));
                 }
 
                 break;
             case PayloadTypes.LogRequest:
                 if (!fromSelf && from is { } requester)
                 {
-                    OnLogRequest(requester, data);
+                    await OnLogRequestAsync(requester, data);
                 }
 
                 break;
             case PayloadTypes.Log:
                 if (!fromSelf && from is { } sender)
                 {
-                    OnLog(sender, data);
+                    // In line, not through the mailbox: what comes after it sees it stored.
+                    await OnLogAsync(ReadLog(sender, data));
                 }
 
                 break;
             case PayloadTypes.Delete:
-                OnDelete(from, data);
+                await OnDeleteAsync(from, data);
                 break;
             case PayloadTypes.LogInquiry:
                 if (!fromSelf && from is { } inquirer && _logsDone)
@@ -351,7 +599,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             case PayloadTypes.LogDone:
                 if (!fromSelf && _settings.DontStay && _settings.DontPull)
                 {
-                    Leave();
+                    await LeaveAsync();
                 }
 
                 break;
@@ -375,32 +623,15 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _pending.Add(new PendingPost(entry));
+        _pending.Add(entry);
         if (_pending.Count == 1)
         {
-            // Queued behind whatever is in the mailbox already: one transaction per burst.
+            // Queued behind whatever is in the mailbox already: one write per burst.
             Self.Tell(FlushPosts.Instance);
         }
     }
 
-    private void FlushPending()
-    {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
-        var batch = _pending.Select(p => p.Entry).ToList();
-        _store.Add(batch);
-        _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
-        foreach (var entry in batch)
-        {
-            _log.Write("POST", ("id", IdFormat.ToHex(entry.Id)), ("parent", IdFormat.ToHex(entry.Parent)),
-                ("from", IdFormat.ToHex(entry.Sender)), ("nick", entry.Nick), ("text", entry.Text));
-        }
-    }
-
-    private void OnNick(long? from, JsonElement data)
+    private async Task OnNickAsync(long? from, JsonElement data)
     {
         if (from is not { } sender)
         {
@@ -417,11 +648,11 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         if (uuid is not null)
         {
-            RecordUuids(new Dictionary<long, string> { [sender] = uuid });
+            await RecordUuidsAsync(new Dictionary<long, string> { [sender] = uuid });
         }
     }
 
-    private void OnDelete(long? by, JsonElement data)
+    private async Task OnDeleteAsync(long? by, JsonElement data)
     {
         if (!data.TryGetProperty("ids", out var idsElement) || idsElement.ValueKind != JsonValueKind.Array)
         {
@@ -430,8 +661,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         var ids = idsElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? IdFormat.ParseLenient(e.GetString()) : null)
             .OfType<long>().ToList();
-        FlushPending();
-        var removed = _store.Delete(ids).ToDictionary(e => e.Id);
+        await FlushPendingAsync();
+        var removed = (await _store.DeleteAsync(ids)).ToDictionary(e => e.Id);
         foreach (var id in ids)
         {
             if (removed.TryGetValue(id, out var e))
@@ -446,7 +677,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnLogRequest(long requester, JsonElement data)
+    private async Task OnLogRequestAsync(long requester, JsonElement data)
     {
         long? from = IdFormat.ParseLenient(Str(data, "from"));
         long? to = IdFormat.ParseLenient(Str(data, "to"));
@@ -456,17 +687,17 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         int cap = Math.Min(_settings.MaxLength ?? int.MaxValue, _settings.MaxReplyPosts);
         int amount = from is not null && to is not null ? cap : Math.Min(length ?? cap, cap);
 
-        FlushPending();
-        var entries = _store.Query(from, to, amount);
+        await FlushPendingAsync();
+        var entries = await _store.RangeAsync(from, to, amount);
 
         string? key = data.TryGetProperty("key", out var k) ? k.GetRawText() : null;
-        SendLog(IdFormat.ToHex(requester), entries, key, data);
+        await SendLogAsync(IdFormat.ToHex(requester), entries, key, data);
     }
 
-    private void SendLog(string to, IReadOnlyList<LogEntry> entries, string? key, JsonElement? echo)
+    private async Task SendLogAsync(string to, IReadOnlyList<LogEntry> entries, string? key, JsonElement? echo)
     {
         entries = CutToReplySize(entries);
-        var uuids = _store.GetUuids(entries.Select(e => e.Sender).OfType<long>());
+        var uuids = await _store.GetUuidsAsync(entries.Select(e => e.Sender).OfType<long>().Distinct().ToList());
         long seq = _seq++;
         var frame = ClientFrames.Relay(seq, to, PayloadTypes.Log, w =>
         {
@@ -567,7 +798,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     // An upper bound of an entry's JSON size: fixed fields plus text and nick, escapes counted twice.
     private static long EstimateSize(LogEntry e) => 180 + 2L * ((e.Text?.Length ?? 0) + (e.Nick?.Length ?? 0));
 
-    private void OnLog(long peer, JsonElement data)
+    private PeerLog ReadLog(long peer, JsonElement data)
     {
         var entries = new List<LogEntry>();
         if (data.TryGetProperty("data", out var list) && list.ValueKind == JsonValueKind.Array)
@@ -593,131 +824,17 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         var uuids = new Dictionary<long, string>();
         ReadUuidMap(data, "uuids", uuids, nested: false);
         ReadUuidMap(data, "users", uuids, nested: true);
-
-        FlushPending();
-        var added = _store.Add(entries);
-        foreach (var e in added)
-        {
-            _log.Write("LOGPOST", ("id", IdFormat.ToHex(e.Id)), ("parent", IdFormat.ToHex(e.Parent)), ("from", IdFormat.ToHex(e.Sender)),
-                ("nick", e.Nick), ("text", e.Text));
-        }
-
-        foreach (var user in _store.AddUuids(uuids))
-        {
-            _log.Write("LOGUUID", ("id", IdFormat.ToHex(user)), ("uuid", uuids[user]));
-        }
-
-        if (_settings.DontPull)
-        {
-            return;
-        }
-
-        if (entries.Count > 0)
-        {
-            long oldest = entries.Min(e => e.Id);
-            _oldestFromPeer[peer] = _oldestFromPeer.TryGetValue(peer, out var known) ? Math.Min(known, oldest) : oldest;
-        }
-
-        if (added.Count > 0)
-        {
-            StartRound();
-        }
-        else
-        {
-            Finish();
-        }
+        return new PeerLog(peer, entries, uuids);
     }
 
-    private void OnLogInfo(long peer, JsonElement data)
+    private async Task LeaveAsync()
     {
-        if (!_selecting || IdFormat.ParseLenient(Str(data, "from")) is not { } peerFrom || IdFormat.ParseLenient(Str(data, "to")) is not { } peerTo)
-        {
-            return;
-        }
-
-        if (_candidate is { } current && peerFrom >= current.PeerFrom)
-        {
-            return;
-        }
-
-        FlushPending();
-        long requestTo;
-        if (_store.Bounds() is { } ours && peerFrom < ours.From)
-        {
-            requestTo = ours.From;
-        }
-        else if (_oldestFromPeer.TryGetValue(peer, out var oldest))
-        {
-            requestTo = oldest;
-        }
-        else
-        {
-            requestTo = peerTo;
-        }
-
-        // A peer whose history we have already received down to its own oldest post has nothing for us.
-        if (_oldestFromPeer.TryGetValue(peer, out var seen) && seen <= peerFrom && _store.Bounds() is { } b && b.From <= peerFrom)
-        {
-            return;
-        }
-
-        var candidate = new Candidate(peer, peerFrom, requestTo, _round);
-        _candidate = candidate;
-        Timers.StartSingleTimer("candidate", new RequestFromCandidate(candidate), _settings.SelectWindow);
-    }
-
-    private void OnRequestCandidate(RequestFromCandidate request)
-    {
-        if (_candidate != request.Candidate || !_selecting)
-        {
-            return;
-        }
-
-        _selecting = false;
-        Timers.Cancel("select");
-        SendRelay(IdFormat.ToHex(request.Candidate.Peer), PayloadTypes.LogRequest, w => w.WriteString("to", IdFormat.ToHex(request.Candidate.RequestTo)));
-    }
-
-    private void StartRound()
-    {
-        _round++;
-        _selecting = true;
-        _candidate = null;
-        SendRelay(null, PayloadTypes.LogQuery);
-        Timers.StartSingleTimer("select", new SelectTimeout(_round), _settings.SelectWindow);
-    }
-
-    private void OnSelectTimeout(int round)
-    {
-        if (round != _round || !_selecting || _candidate is not null)
-        {
-            return;
-        }
-
-        _selecting = false;
-        Finish();
-    }
-
-    private void Finish()
-    {
-        _selecting = false;
-        _candidate = null;
-        _logsDone = true;
-        if (!_announcedDone)
-        {
-            _announcedDone = true;
-            SendRelay(null, PayloadTypes.LogDone);
-        }
-
-        if (_settings.DontStay)
-        {
-            Leave();
-        }
+        await FlushPendingAsync();
+        Leave();
     }
 
     private void Leave()
     {
-        FlushPending();
         var transport = _transport;
         _transport = null;
         Timers.CancelAll();
@@ -747,14 +864,6 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         double next = (now + 2 * _settings.PingDelay).ToUnixTimeMilliseconds();
         Send(ClientFrames.Ping(_seq++, next));
         Timers.StartSingleTimer("ping", SendPing.Instance, _settings.PingDelay);
-    }
-
-    private void RecordUuids(Dictionary<long, string> uuids)
-    {
-        foreach (var user in _store.AddUuids(uuids))
-        {
-            _log.Write("UUID", ("id", IdFormat.ToHex(user)), ("uuid", uuids[user]));
-        }
     }
 
     private bool TryReadPost(long id, long? from, JsonElement data, out LogEntry entry, out string problem)
@@ -844,9 +953,16 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     private static string? StrOrNull(JsonElement element, string name) => Str(element, name);
 
-    private sealed record PendingPost(LogEntry Entry);
-
     private sealed record Candidate(long Peer, long PeerFrom, long RequestTo, int Round);
+
+    /// <summary>A peer's log-info answer, decoded, for the log-sync behaviours.</summary>
+    private sealed record PeerLogInfo(long Peer, long From, long To);
+
+    /// <summary>A peer's log reply (or push), decoded: the valid posts and the uuids it names.</summary>
+    private sealed record PeerLog(long Peer, IReadOnlyList<LogEntry> Entries, Dictionary<long, string> Uuids);
+
+    /// <summary>Someone joined; while selecting, they are asked for their logs too.</summary>
+    private sealed record ParticipantJoined(long Id);
 
     private sealed record FlushPosts
     {

@@ -55,8 +55,8 @@ public sealed class ExecutableSpecs
     [InlineData("instant.cluster.port is required", "-o", "instant.cluster.seeds=127.0.0.1:4051")]
     [InlineData("'nonsense' is not HOST:PORT", "-o", "instant.cluster.seeds=nonsense", "-o", "instant.cluster.port=4051")]
     [InlineData("instant.cluster.port: 'x' is not a port number", "-o", "instant.cluster.seeds=127.0.0.1:4051", "-o", "instant.cluster.port=x")]
-    [InlineData("instant.scribe.rooms cannot be combined with instant.cluster.seeds",
-        "-o", "instant.cluster.seeds=127.0.0.1:4051", "-o", "instant.cluster.port=4051", "-o", "instant.scribe.rooms=welcome")]
+    [InlineData("instant.scribe.journal: 'mysql://db/x' is not a journal",
+        "-o", "instant.cluster.seeds=127.0.0.1:4051", "-o", "instant.cluster.port=4051", "-o", "instant.scribe.rooms=welcome", "-o", "instant.scribe.journal=mysql://db/x")]
     public async Task Bad_cluster_settings_exit_2_with_one_clear_line(string message, params string[] settings)
     {
         var (code, _, stderr) = await InstantProcess.RunAsync(ExitTimeout, ["-h", "127.0.0.1", "0", .. settings]);

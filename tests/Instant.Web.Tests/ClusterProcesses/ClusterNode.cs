@@ -35,10 +35,10 @@ public sealed class ClusterNode : IDisposable
     public IEnumerable<string> RebuiltRoomLines
         => Log.Split('\n').Where(l => l.Contains(": a relay on ", StringComparison.Ordinal) && l.Contains(" brought back ", StringComparison.Ordinal));
 
-    public static ClusterNode Start(int index, int httpPort, int clusterPort, string seeds)
+    public static ClusterNode Start(int index, int httpPort, int clusterPort, string seeds, IReadOnlyList<string>? extraArgs = null)
         => new(InstantProcess.Start(
-            "-h", "127.0.0.1", httpPort.ToString(),
-            "-o", $"instant.cluster.seeds={seeds}", "-o", $"instant.cluster.port={clusterPort}"), index, httpPort, clusterPort);
+            ["-h", "127.0.0.1", httpPort.ToString(),
+             "-o", $"instant.cluster.seeds={seeds}", "-o", $"instant.cluster.port={clusterPort}", .. extraArgs ?? []]), index, httpPort, clusterPort);
 
     /// <summary>Waits until the node serves: it opens its port only once it has joined the cluster and holds an id slot.</summary>
     public async Task WaitUntilServingAsync(CancellationToken cancellation)

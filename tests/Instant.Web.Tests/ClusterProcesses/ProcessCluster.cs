@@ -22,12 +22,15 @@ public sealed class ProcessCluster : IDisposable
 
     public ClusterNode this[int index] => _nodes[index];
 
-    /// <summary>Starts <paramref name="count"/> nodes at once and waits until every one serves (at most <see cref="StartLimit"/>).</summary>
-    public static async Task<ProcessCluster> StartAsync(int count, CancellationToken cancellation = default)
+    /// <summary>
+    /// Starts <paramref name="count"/> nodes at once and waits until every one serves (at most
+    /// <see cref="StartLimit"/>); every node also gets <paramref name="extraArgs"/>.
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(int count, CancellationToken cancellation = default, IReadOnlyList<string>? extraArgs = null)
     {
         var ports = FreePorts(2 * count);
         string seeds = $"127.0.0.1:{ports[count]}";
-        var nodes = Enumerable.Range(0, count).Select(i => ClusterNode.Start(i, ports[i], ports[count + i], seeds)).ToArray();
+        var nodes = Enumerable.Range(0, count).Select(i => ClusterNode.Start(i, ports[i], ports[count + i], seeds, extraArgs ?? [])).ToArray();
         var cluster = new ProcessCluster(nodes);
         try
         {
