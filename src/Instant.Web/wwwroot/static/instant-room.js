@@ -517,10 +517,24 @@
 
   /* ---- Nick box ---------------------------------------------------------------------- */
 
+  var measureContext = null;
+
+  /** Width in px of `text` in the font of `node` (characters differ too much for `ch`). */
+  function textWidth(text, node) {
+    if (!measureContext) measureContext = document.createElement('canvas').getContext('2d');
+    var cs = getComputedStyle(node);
+    measureContext.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+    return measureContext.measureText(text).width;
+  }
+
   function paintNickBox() {
     var value = nickBox.value;
     nickBox.style.backgroundColor = F.nickColor(value);
-    nickBox.style.width = Math.max(5, Array.from(value).length + 1) + 'ch';
+    var cs = getComputedStyle(nickBox);
+    var frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+      .reduce(function (sum, k) { return sum + (parseFloat(cs[k]) || 0); }, 0);
+    /* +2 px for the caret at the end */
+    nickBox.style.width = Math.ceil(textWidth(value || nickBox.placeholder, nickBox) + frame + 2) + 'px';
   }
 
   function commitNick() {
@@ -1150,6 +1164,8 @@
     if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
 
     nickBox.addEventListener('input', paintNickBox);
+    /* the font size changes with the narrow layout */
+    window.addEventListener('resize', paintNickBox);
     nickBox.addEventListener('change', commitNick);
     nickBox.addEventListener('blur', commitNick);
     nickBox.addEventListener('keydown', function (e) {

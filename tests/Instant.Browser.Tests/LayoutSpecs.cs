@@ -1,0 +1,43 @@
+using Instant.Web;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Instant.Browser.Tests;
+
+/// <summary>
+/// What a new visitor sees at a phone's width (390 px, the narrow layout) and a desktop's
+/// (1280 px): nothing cut short, nothing covering or running into anything else.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class LayoutSpecs(BrowserFixture browser) : IAsyncLifetime
+{
+    private InstantServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static BrowserNewContextOptions Width(int width) => new() { ViewportSize = new() { Width = width, Height = 700 } };
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public Task The_nick_box_shows_a_short_nick_whole(int width) => Bounded.RunAsync(async () =>
+    {
+        await using var page = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "nickbox", null, Width(width));
+        foreach (var nick in new[] { "mobi", "mmmm", "WWW", "Ω", "名無しさん", "Dvořák Jr" })
+        {
+            await page.SetNickAsync(nick);
+            await page.Input.FocusAsync(); // an unfocused box shows the ellipsis when it overflows
+            var (scroll, client) = await WidthsAsync(page.NickBox);
+            Assert.True(scroll <= client, $"{nick} at {width} px: text {scroll} px in a box of {client} px");
+        }
+    });
+
+    private static async Task<(double Scroll, double Client)> WidthsAsync(ILocator node)
+    {
+        var widths = await node.EvaluateAsync<double[]>("n => [n.scrollWidth, n.clientWidth]");
+        return (widths[0], widths[1]);
+    }
+}
