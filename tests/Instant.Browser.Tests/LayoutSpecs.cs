@@ -35,6 +35,29 @@ public sealed class LayoutSpecs(BrowserFixture browser) : IAsyncLifetime
         }
     });
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public Task The_nick_prompt_covers_no_message(int width) => Bounded.RunAsync(async () =>
+    {
+        await using var poster = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "prompt" + width, "poster", Width(width));
+        await using var visitor = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "prompt" + width, null, Width(width));
+        await poster.PostAsync("first");
+        await poster.PostAsync("the newest message");
+        await visitor.WaitForMessageAsync("the newest message");
+        var prompt = visitor.Page.Locator("#nick-prompt");
+        await Expect(prompt).ToBeVisibleAsync();
+        var overlaps = await visitor.Page.EvaluateAsync<string[]>(@"() => {
+            const p = document.querySelector('#nick-prompt > span').getBoundingClientRect();
+            return [...document.querySelectorAll('.message > .line')]
+              .filter(l => { const r = l.getBoundingClientRect(); return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom; })
+              .map(l => l.textContent);
+        }");
+        Assert.Empty(overlaps);
+        await visitor.Input.FocusAsync();
+        await Expect(prompt).ToBeHiddenAsync();
+    });
+
     private static async Task<(double Scroll, double Client)> WidthsAsync(ILocator node)
     {
         var widths = await node.EvaluateAsync<double[]>("n => [n.scrollWidth, n.clientWidth]");
