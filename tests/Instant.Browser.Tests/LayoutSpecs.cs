@@ -58,6 +58,39 @@ public sealed class LayoutSpecs(BrowserFixture browser) : IAsyncLifetime
         await Expect(prompt).ToBeHiddenAsync();
     });
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public Task The_time_keeps_clear_of_the_nick(int width) => Bounded.RunAsync(async () =>
+    {
+        await using var carol = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "times" + width, "carol", Width(width));
+        await carol.PostAsync("a short one");
+        await carol.PostAsync("a long one that wraps onto a second line on a phone, as long messages do there");
+        await carol.WaitForMessageAsync("a long one");
+        // The time's glyphs, not its box: the defect was text running out of a too narrow box.
+        var gaps = await carol.Page.EvaluateAsync<double[]>(@"() => [...document.querySelectorAll('.message > .line')].map(l => {
+            const range = document.createRange();
+            range.selectNodeContents(l.querySelector('.time'));
+            return l.querySelector('.nick').getBoundingClientRect().left - range.getBoundingClientRect().right;
+        })");
+        Assert.Equal(2, gaps.Length);
+        Assert.All(gaps, gap => Assert.True(gap >= 3, $"time and nick {gap:0.0} px apart at {width} px"));
+    });
+
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public Task A_long_nick_leaves_the_message_field_room_for_its_placeholder(int width) => Bounded.RunAsync(async () =>
+    {
+        await using var page = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "longnick", "Bartholomew the Magnificent of Upper Wobbleton", Width(width));
+        await page.Input.FocusAsync();
+        var field = await page.Input.EvaluateAsync<double[]>(
+            "n => [n.getBoundingClientRect().width, n.parentNode.getBoundingClientRect().width, n.scrollHeight, n.clientHeight]");
+        Assert.True(field[0] >= field[1] * 0.45, $"message field {field[0]:0} px of a {field[1]:0} px bar at {width} px");
+        // An empty field's scroll height is its placeholder's: one line, not wrapped.
+        Assert.True(field[2] <= field[3], $"placeholder {field[2]} px high in a field of {field[3]} px at {width} px");
+    });
+
     private static async Task<(double Scroll, double Client)> WidthsAsync(ILocator node)
     {
         var widths = await node.EvaluateAsync<double[]>("n => [n.scrollWidth, n.clientWidth]");
