@@ -674,7 +674,7 @@
     body.addEventListener('keydown', function (e) { if (e.key === 'Enter' && e.ctrlKey) { e.preventDefault(); doSend(); } });
     sendButton.addEventListener('click', doSend);
     function doSend() {
-      if (!body.value || !state.connected) return;
+      if (!body.value.trim() || !state.connected) return;
       var data = { type: 'privmsg', nick: state.nick || '', text: body.value };
       if (subjectBox.value) data.subject = subjectBox.value;
       if (parent) data.parent = parent;
@@ -1109,7 +1109,8 @@
 
   function sendPost() {
     var text = textBox.value;
-    if (!text || !state.connected || !state.identity) return;
+    /* whitespace alone is an empty message too: it would show as a blank post */
+    if (!text.trim() || !state.connected || !state.identity) return;
     if (state.nick === null) commitNick();
     send('broadcast', { type: 'post', nick: state.nick || '', text: text, parent: currentParent() });
     textBox.value = '';
