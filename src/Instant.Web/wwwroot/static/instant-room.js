@@ -1001,6 +1001,17 @@
 
   /* ---- History: pulling from peers ----------------------------------------------------- */
 
+  /* Peers answer a log-query at once. With no answer after this long nobody present holds
+   * history: the round still takes late answers until its 10 s are up, but the page stops
+   * saying it is loading (an empty room would otherwise spin for the whole round). */
+  var QUIET_ROOM_MS = 2000;
+
+  function paintSpinner() {
+    var p = state.pull;
+    var asking = !!p && (p.lastInfo !== null || Date.now() - p.started < QUIET_ROOM_MS);
+    spinner.hidden = !asking && !state.awaitingLogs;
+  }
+
   function startPull() {
     if (state.pull || !state.connected) return;
     if (!state.wantBefore && !state.wantAfter && state.messages.size > 0) return;
