@@ -91,6 +91,18 @@ public sealed class LayoutSpecs(BrowserFixture browser) : IAsyncLifetime
         Assert.True(field[2] <= field[3], $"placeholder {field[2]} px high in a field of {field[3]} px at {width} px");
     });
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(1280)]
+    public Task The_room_name_stays_whole_while_history_loads(int width) => Bounded.RunAsync(async () =>
+    {
+        await using var page = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "welcome", "dana", Width(width));
+        // The spinner shows only for moments in a test room; its room in the line is what counts.
+        await page.Page.EvaluateAsync("() => document.getElementById('log-spinner').hidden = false");
+        var (scroll, client) = await WidthsAsync(page.Page.Locator("#room-name"));
+        Assert.True(scroll <= client, $"&welcome needs {scroll} px, has {client} px at {width} px");
+    });
+
     private static async Task<(double Scroll, double Client)> WidthsAsync(ILocator node)
     {
         var widths = await node.EvaluateAsync<double[]>("n => [n.scrollWidth, n.clientWidth]");

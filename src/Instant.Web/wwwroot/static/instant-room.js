@@ -801,6 +801,9 @@
       state.awaitingLogs = false;
       state.chosenPeers.clear();
       finishPull();
+      /* who is here is unknown until the next identity rebuilds the list */
+      state.users.clear();
+      renderUsers();
       setStatus(state.everConnected ? 'broken' : 'connecting', state.everConnected ? 'disconnected' : 'connecting');
       if (was) uiMessage('Disconnected. Reconnecting\u2026');
       updateFavicon();
@@ -1016,7 +1019,7 @@
     if (state.pull || !state.connected) return;
     if (!state.wantBefore && !state.wantAfter && state.messages.size > 0) return;
     state.pull = { started: Date.now(), lastInfo: null, oldestPeer: null, oldestFrom: null, newestPeer: null, newestTo: null };
-    spinner.hidden = false;
+    paintSpinner();
     send('broadcast', { type: 'log-query' });
     state.pull.timer = setInterval(pollPull, 100);
   }
@@ -1024,7 +1027,7 @@
   function finishPull() {
     if (state.pull) clearInterval(state.pull.timer);
     state.pull = null;
-    spinner.hidden = !state.awaitingLogs;
+    paintSpinner();
   }
 
   function onLogInfo(from, info) {
@@ -1033,12 +1036,14 @@
     if (typeof info.from === 'string' && (p.oldestFrom === null || info.from < p.oldestFrom)) { p.oldestFrom = info.from; p.oldestPeer = from; }
     if (typeof info.to === 'string' && (p.newestTo === null || info.to > p.newestTo)) { p.newestTo = info.to; p.newestPeer = from; }
     p.lastInfo = Date.now();
+    paintSpinner();
   }
 
   function pollPull() {
     var p = state.pull;
     if (!p) return;
     var now = Date.now();
+    paintSpinner();
     if (now - p.started < 10000 && (p.lastInfo === null || now - p.lastInfo < 1000)) return;
     clearInterval(p.timer);
     state.chosenPeers.clear();
@@ -1101,7 +1106,7 @@
       if (data.key !== 'after') state.pending.before = false;
       if (data.key !== 'before') state.pending.after = false;
       state.awaitingLogs = state.pending.before || state.pending.after;
-      spinner.hidden = !state.pull && !state.awaitingLogs;
+      paintSpinner();
       if (data.key === 'after' || data.key === 'initial') state.logsLive = true;
       /* keep filling: older history while the top is in view; newer until caught up
        * (the original meant to loop "after" too but never did) */
