@@ -148,6 +148,11 @@ public sealed class NickAndInputSpecs(BrowserFixture browser) : IAsyncLifetime
         await Expect(bob.Message("look")).Not.ToHaveClassAsync(new Regex(@"\bping\b"));
         var mention = alice.Message("look").Locator(".mention");
         await Expect(mention).ToHaveTextAsync("@AliceLiddell");
-        await AssertColourAsync(mention, "color", "Alice Liddell", 40);
+        // The nick's hue at the original's 40 % lightness, or darker where that hue would be
+        // unreadable on a light background (the contrast specs check the ratio itself).
+        var light = await alice.Page.EvaluateAsync<string>("n => window.InstantFormat.mentionColor(n)", "Alice Liddell");
+        var lightness = double.Parse(Regex.Match(light, @"(\d+)%\)$").Groups[1].Value);
+        Assert.InRange(lightness, 1, 40);
+        await AssertColourAsync(mention, "color", "Alice Liddell", lightness);
     });
 }

@@ -60,7 +60,8 @@ test('unpaired and intra-word asterisks stay plain', () => {
 test('mentions take the mentioned nick\'s colour and respect word boundaries', () => {
   const [m] = ofClass(parse('hi @Alice, how?'), 'mention');
   assert.equal(F.textOf(m), '@Alice');
-  assert.equal(m.style.color, F.mentionColor('alice'));
+  assert.equal(m.style['--mention-light'], F.mentionColor('alice'));
+  assert.equal(m.style['--mention-dark'], F.mentionColorDark('alice'));
   assert.equal(ofClass(parse('mail me@example.org'), 'mention').length, 0);
   assert.equal(F.textOf(ofClass(parse('@bob(the builder) ok'), 'mention')[0]), '@bob');
   assert.equal(F.textOf(ofClass(parse('@bob(x) ok'), 'mention')[0]), '@bob(x)');

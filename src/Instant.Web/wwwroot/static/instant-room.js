@@ -27,7 +27,10 @@
     if (tree.attrs) {
       Object.keys(tree.attrs).forEach(function (k) { if (SAFE_ATTRS[k]) node.setAttribute(k, tree.attrs[k]); });
     }
-    if (tree.style && tree.style.color) node.style.color = tree.style.color;
+    /* only the formatter's own colour variables; the stylesheet picks one per theme */
+    if (tree.style) {
+      Object.keys(tree.style).forEach(function (k) { if (/^--[a-z-]+$/.test(k)) node.style.setProperty(k, tree.style[k]); });
+    }
     tree.children.forEach(function (child) { node.appendChild(render(child)); });
     return node;
   }
@@ -159,9 +162,11 @@
     var body = emote ? msg.text.substring(3) : msg.text;
     if (emote) {
       content.appendChild(el('span', 'sigil emote-marker', '/me'));
-      content.style.backgroundColor = F.emoteColor(msg.nick);
+      content.style.setProperty('--emote-light', F.emoteColor(msg.nick));
+      content.style.setProperty('--emote-dark', F.emoteColorDark(msg.nick));
     } else {
-      content.style.backgroundColor = '';
+      content.style.removeProperty('--emote-light');
+      content.style.removeProperty('--emote-dark');
     }
     content.appendChild(render(F.parse(body, { room: roomName })));
     node.querySelector(':scope > .replies').style.borderLeftColor = F.nickColor(msg.nick);
@@ -582,9 +587,9 @@
         var chip = el('button', 'nick user-chip', u.nick);
         chip.type = 'button';
         chip.style.backgroundColor = F.nickColor(u.nick);
-        /* idle people fade to half opacity over ten minutes */
+        /* idle people fade over ten minutes, to 65 %: still 4.5:1 on every nick colour */
         var idle = Math.min(1, Math.max(0, (Date.now() - (u.active || 0)) / 600000));
-        chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle / 2).toFixed(2) + ')';
+        chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle * 0.35).toFixed(2) + ')';
         chip.setAttribute('data-id', u.id);
         chip.title = u.nick + ' (' + u.id + ')';
         chip.addEventListener('click', function (e) { openUserMenu(u.id, chip); e.stopPropagation(); });
