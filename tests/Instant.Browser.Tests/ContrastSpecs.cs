@@ -90,9 +90,9 @@ public sealed class ContrastSpecs(BrowserFixture browser, ITestOutputHelper outp
 
         // Away from the window, so the posts stay unread and the arrows show.
         await reader.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
-        await gus.PostAsync("Plain, *italic*, **bold**, `inline code`, <https://example.org/page> and &lobby");
+        await gus.PostAsync("Plain, *italic*, **bold**, `inline code`, <https://example.org/page> and &lobby :) +1 -1 <3 <>< >:) x_x");
         await gus.PostAsync("> a quote\n# a heading\n$ a command\n```\na code block\n```");
-        await dot.PostAsync("/me waves with `code`, a <example.org> link, *emphasis* and @gus @dot @mira");
+        await dot.PostAsync("/me waves with `code`, a <example.org> link, *emphasis* and @gus @dot @mira :) +1 -1 <3 <>< x_x");
         await gus.PostAsync("@reader look: `code`, <example.org>, *emphasis*, @gus and @dot");
         await reader.WaitForMessageAsync("look: ");
         await Expect(reader.Message("look: ")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bping\b"));
@@ -126,6 +126,7 @@ public sealed class ContrastSpecs(BrowserFixture browser, ITestOutputHelper outp
                 Assert.Contains(rows, r => r.Cls.Contains("sigil"));
                 Assert.Contains(rows, r => r.Cls.Contains("message-text") && r.Text.Contains("waves"));
                 Assert.Contains(rows, r => r.Kind == "placeholder");
+                Assert.Contains(rows, r => r.Cls.Contains("smiley-plus"));
                 Assert.Contains(rows, r => r.Cls.Contains("user-chip"));
                 if (page == reader)
                 {

@@ -40,6 +40,22 @@ public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task A_smiley_next_to_markup_stays_text() => Bounded.RunAsync(async () =>
+    {
+        await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "smileys", "mallory");
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "smileys", "victim");
+        const string attack = "<b>:)</b> (<img src=x onerror=\"window.pwned = 4\">:) <3 <script>window.pwned = 5</script> x_x";
+        await mallory.PostAsync(attack);
+        await victim.WaitForMessageAsync("x_x");
+        var content = victim.Message("x_x").Locator(":scope > .line > .content");
+        Assert.Equal(attack, await content.TextContentAsync());
+        Assert.Equal(0, await content.Locator("b, img, script, a").CountAsync());
+        await Expect(content.Locator(".smiley")).ToHaveTextAsync(["<3", "x_x"]);
+        await Expect(content.Locator(".smiley-heart")).ToHaveCSSAsync("font-weight", "700");
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+    });
+
+    [Fact]
     public Task A_private_message_reaches_only_its_recipient_and_can_be_answered() => Bounded.RunAsync(async () =>
     {
         await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "private", "alice");

@@ -224,6 +224,23 @@
     };
   }
 
+  /* Smileys by kind; each kind has a hue, shown at the readable mention lightness. */
+  var SMILEYS = {
+    plus: { hue: 120, faces: ['+1'] },
+    minus: { hue: 0, faces: ['-1'] },
+    heart: { hue: 300, faces: ['<3', '</3'] },
+    fish: { hue: 215, faces: ['<><', '><>'] },
+    evil: { hue: 0, faces: ['>:)', '>:D', '>:(', ']:)', '>;)'] },
+    dead: { hue: 180, faces: ['x_x', 'X_X', 'x.x'] },
+    face: { hue: 40, faces: [':)', ':-)', ':(', ':-(', ':D', ':-D', ';)', ';-)', ';D', ':P', ':-P', ':p', ':-p',
+      ':O', ':o', ':/', ':|', ':\'(', ':3', '^^', '^_^', '-_-', 'o_O', 'O_o', 'o/', '\\o', '\\o/', '>.<', '>_<', 'xD', 'XD'] }
+  };
+  var SMILEY_KIND = {};
+  Object.keys(SMILEYS).forEach(function (kind) { SMILEYS[kind].faces.forEach(function (f) { SMILEY_KIND[f] = kind; }); });
+  /* longest first, so ">:)" wins over ":)" and "\o/" over "\o" */
+  var SMILEY_SOURCE = Object.keys(SMILEY_KIND).sort(function (a, b) { return b.length - a.length; })
+    .map(function (f) { return f.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&'); }).join('|');
+
   var MATCHERS = [
     { /* &room and &room#message links */
       name: 'room',
@@ -252,7 +269,17 @@
         if (isWordChar(text.charAt(m.index + m[0].length))) return null;
         var nick = m[0].substring(1);
         return [{ tag: 'span', cls: 'mention', attrs: { 'data-nick': nick },
-          style: { '--mention-light': mentionColor(nick), '--mention-dark': mentionColorDark(nick) }, children: [m[0]] }];
+          style: { '--text-light': mentionColor(nick), '--text-dark': mentionColorDark(nick) }, children: [m[0]] }];
+      })
+    },
+    { /* smileys: after whitespace or "(", before whitespace, ")" or sentence punctuation (not
+       * one inside a word or number: "-1.5" stays text), shown bold in a colour per kind */
+      name: 'smiley',
+      find: regexFinder('(?<![^\\s(])(?:' + SMILEY_SOURCE + ')(?=[\\s)]|[.,:;!?](?!\\w)|$)', '', function (m) {
+        var kind = SMILEY_KIND[m[0]];
+        var h = SMILEYS[kind].hue;
+        return [{ tag: 'span', cls: 'smiley smiley-' + kind,
+          style: { '--text-light': mentionColorOfHue(h), '--text-dark': mentionColorDarkOfHue(h) }, children: [m[0]] }];
       })
     },
     { /* `inline monospace`: the opening backtick has no word character before it, the
