@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Instant.Web;
 using Xunit;
@@ -37,6 +38,34 @@ public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
         var links = victim.Message("see ").Locator(":scope > .line > .content a");
         await Expect(links).ToHaveCountAsync(1);
         await Expect(links).ToHaveAttributeAsync("href", "http://example.org/page");
+    });
+
+    [Fact]
+    public Task A_data_payload_stays_hidden_until_a_reply_shows_it_and_its_html_stays_text() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "payloads", "victim");
+        await victim.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+        await using var bot = await RawPeer.ConnectAsync(_server.BaseUri, "payloads", limit.Token);
+        const string payload = "/data  <img src=x onerror=\"window.pwned = 6\"><script>window.pwned = 7</script>{\"html\": \"<b>x</b>\"}  ";
+        await bot.BroadcastAsync(new JsonObject { ["type"] = "post", ["nick"] = "bot", ["text"] = payload }, limit.Token);
+        var id = (string)(await bot.ReceiveDataAsync("post", limit.Token))["id"]!;
+
+        var hidden = victim.Page.Locator($"#message-{id}");
+        await Expect(hidden).ToHaveCountAsync(1);
+        await Expect(hidden).ToBeHiddenAsync();
+        // A hidden payload is noise: it counts as nothing unread.
+        await Expect(victim.Page).ToHaveTitleAsync("&payloads \u2014 Instant");
+
+        await bot.BroadcastAsync(new JsonObject { ["type"] = "post", ["nick"] = "bot", ["text"] = "a visible reply", ["parent"] = id }, limit.Token);
+        await victim.WaitForMessageAsync("a visible reply");
+        await Expect(hidden).ToBeVisibleAsync();
+        await Expect(victim.Page).ToHaveTitleAsync("&payloads (1)");
+        var content = hidden.Locator(":scope > .line > .content");
+        Assert.Equal(payload, await content.TextContentAsync());
+        await Expect(content.Locator(".data-marker")).ToHaveTextAsync("/data");
+        Assert.Equal(0, await content.Locator("img, script, b, a").CountAsync());
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
     });
 
     [Fact]

@@ -159,3 +159,11 @@ test('smileys stand alone between spaces, "(" and sentence punctuation, coloured
   assert.equal(F.textOf(tricky), '<b>:)</b> <img src=x onerror=alert(1)> :)');
   assert.deepEqual(elements(tricky).map((e) => e.tag).filter((t) => t !== 'span'), []);
 });
+
+test('a /data payload is recognised by its prefix alone', () => {
+  assert.ok(F.isData('/data {"x": 1}'));
+  assert.ok(F.isData('/data'));
+  assert.ok(F.isData('/data\n<b>x</b>'));
+  assert.ok(!F.isData('/database is down'));
+  assert.ok(!F.isData(' /data x'));
+});

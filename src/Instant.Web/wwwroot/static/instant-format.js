@@ -178,6 +178,9 @@
   /** A post whose text starts with "/me" followed by a space or the end. */
   function isEmote(text) { return /^\/me(?:\s|$)/.test(String(text)); }
 
+  /** A machine payload ("/data ..."): hidden unless a visible reply needs it shown. */
+  function isData(text) { return /^\/data(?:\s|$)/.test(String(text)); }
+
   /* ---- Links ---------------------------------------------------------------------- */
 
   /* Schemes that would run code or smuggle documents: never made into links. */
@@ -534,7 +537,7 @@
     emoteColor: emoteColor, emoteColorDark: emoteColorDark,
     mentionColorOfHue: mentionColorOfHue, mentionColorDarkOfHue: mentionColorDarkOfHue,
     hslToRgb: hslToRgb, luminance: luminance, contrast: contrast,
-    mentionText: mentionText, mentionedNicks: mentionedNicks, mentions: mentions, isEmote: isEmote,
+    mentionText: mentionText, mentionedNicks: mentionedNicks, mentions: mentions, isEmote: isEmote, isData: isData,
     linkTarget: linkTarget, parse: parse, textOf: textOf, MAX_FORMATTED_LENGTH: MAX_FORMATTED_LENGTH,
     shortTime: shortTime, fullTime: fullTime, completeNick: completeNick, commonPrefix: commonPrefix,
     reconnectDelay: reconnectDelay

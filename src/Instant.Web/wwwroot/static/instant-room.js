@@ -159,7 +159,17 @@
     node.classList.toggle('emote', emote);
     nick.textContent = msg.nick;
     nick.style.backgroundColor = F.nickColor(msg.nick);
-    var body = emote ? msg.text.substring(3) : msg.text;
+    var data = F.isData(msg.text);
+    node.classList.toggle('data', data);
+    var body = emote ? msg.text.substring(3) : data ? msg.text.substring(5) : msg.text;
+    if (data) {
+      /* the payload shows only under a visible reply: the marker dimmed, the outer whitespace hidden */
+      content.appendChild(el('span', 'sigil data-marker', '/data'));
+      var edges = /^(\s*)([\s\S]*?)(\s*)$/.exec(body);
+      if (edges[1]) content.appendChild(el('span', 'hidden-space', edges[1]));
+      content.appendChild(render(F.parse(edges[2], { room: roomName })));
+      if (edges[3]) content.appendChild(el('span', 'hidden-space', edges[3]));
+    }
     if (emote) {
       content.appendChild(el('span', 'sigil emote-marker', '/me'));
       content.style.setProperty('--emote-light', F.emoteColor(msg.nick));
@@ -168,7 +178,7 @@
       content.style.removeProperty('--emote-light');
       content.style.removeProperty('--emote-dark');
     }
-    content.appendChild(render(F.parse(body, { room: roomName })));
+    if (!data) content.appendChild(render(F.parse(body, { room: roomName })));
     node.querySelector(':scope > .replies').style.borderLeftColor = F.nickColor(msg.nick);
     node.classList.toggle('mine', msg.from === state.id && state.id !== null);
     node.classList.toggle('ping', F.mentions(msg.text, state.nick));
@@ -191,11 +201,29 @@
     }
     var container = repliesOf(parentNode);
     if (fresh || node.parentNode !== container) insertSorted(container, node);
-    if (live && !node.classList.contains('mine')) {
+    refreshHidden(node);
+    if (live && !node.classList.contains('mine') && !isHidden(node)) {
       node.classList.add('new');
       observeVisibility(node);
     }
     return node;
+  }
+
+  /** Hidden: a /data message none of whose replies is visible. */
+  function isHidden(node) { return node.classList.contains('data') && !node.classList.contains('data-shown'); }
+
+  /** Re-decides, from `node` up to the top, which /data messages a visible reply keeps shown. */
+  function refreshHidden(node) {
+    for (var n = node; n; n = ownerOf(n.parentNode)) {
+      if (n.classList.contains('data')) {
+        var kids = repliesOf(n).children;
+        var shown = false;
+        for (var i = 0; i < kids.length && !shown; i++) {
+          shown = kids[i].classList.contains('message') && !isHidden(kids[i]);
+        }
+        n.classList.toggle('data-shown', shown);
+      }
+    }
   }
 
   function makePlaceholder(node) {
@@ -376,7 +404,8 @@
   }
 
   function onLivePost(msg, node) {
-    if (node.classList.contains('mine')) return;
+    /* your own posts and hidden payloads are "noise": no counters, no notifications */
+    if (node.classList.contains('mine') || isHidden(node)) return;
     var ping = node.classList.contains('ping');
     var cp = commentParent(node);
     var reply = !!(cp && cp.classList.contains('mine'));
@@ -438,7 +467,7 @@
     (function walk(container) {
       var kids = container.children;
       for (var i = 0; i < kids.length; i++) {
-        if (kids[i].classList.contains('message')) walk(repliesOf(kids[i]));
+        if (kids[i].classList.contains('message') && !isHidden(kids[i])) walk(repliesOf(kids[i]));
       }
       slots.push(container);
     })(rootList);
