@@ -69,6 +69,25 @@ public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task An_embed_of_a_javascript_or_data_url_is_no_link() => Bounded.RunAsync(async () =>
+    {
+        await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "embeds", "mallory");
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "embeds", "victim");
+        const string attack = "<!javascript:window.pwned=8> <!data:text/html,<script>window.pwned=9</script>> <!JaVaScRiPt:window.pwned=10> fine <!example.org/cat.png>";
+        await mallory.PostAsync(attack);
+        await victim.WaitForMessageAsync("fine");
+        var content = victim.Message("fine").Locator(":scope > .line > .content");
+        Assert.Equal(attack, await content.TextContentAsync());
+        Assert.Equal(0, await content.Locator("script, img, iframe, object, embed").CountAsync());
+        var links = content.Locator("a");
+        await Expect(links).ToHaveCountAsync(1);
+        await Expect(links).ToHaveAttributeAsync("href", "http://example.org/cat.png");
+        await Expect(links).ToHaveClassAsync(new Regex(@"\bembed-link\b"));
+        await links.ClickAsync(new() { Modifiers = [Microsoft.Playwright.KeyboardModifier.Control], Trial = true });
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+    });
+
+    [Fact]
     public Task A_smiley_next_to_markup_stays_text() => Bounded.RunAsync(async () =>
     {
         await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "smileys", "mallory");

@@ -167,3 +167,14 @@ test('a /data payload is recognised by its prefix alone', () => {
   assert.ok(!F.isData('/database is down'));
   assert.ok(!F.isData(' /data x'));
 });
+
+test('<!url> asks for an embed: with no embedder it is a plain link, and unsafe schemes are no link', () => {
+  const [embed] = ofClass(parse('look <!https://example.org/cat.png>'), 'embed-link');
+  assert.equal(embed.attrs.href, 'https://example.org/cat.png');
+  assert.equal(F.textOf(embed), '<!https://example.org/cat.png>');
+  assert.equal(embed.children[0].children[0], '<!');
+  for (const bad of ['<!javascript:alert(1)>', '<!data:text/html,<b>x</b>>', '<!JavaScript:alert(1)>', '<!vbscript:x>', '<!file:///etc/passwd>']) {
+    assert.equal(elements(parse(bad)).filter((e) => e.tag === 'a').length, 0, bad);
+    assert.equal(F.textOf(parse(bad)), bad);
+  }
+});

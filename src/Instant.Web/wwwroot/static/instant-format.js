@@ -256,13 +256,14 @@
           return [{ tag: 'a', cls: 'room-link', attrs: attrs, children: [m[0]] }];
         })
     },
-    { /* <url> */
+    { /* <url>, and <!url>: an embed request, shown as a plain link while no embedder is
+       * registered (the page registers none of its own); the same schemes are refused */
       name: 'link',
-      find: regexFinder('<([^<>\\s]+)>', '', function (m) {
-        var href = linkTarget(m[1]);
+      find: regexFinder('<(!?)([^<>\\s]+)>', '', function (m) {
+        var href = linkTarget(m[2]);
         if (!href) return null;
-        return [{ tag: 'a', cls: 'link', attrs: { href: href, target: '_blank', rel: 'noopener noreferrer' },
-          children: [sigil('<'), m[1], sigil('>')] }];
+        return [{ tag: 'a', cls: m[1] ? 'link embed-link' : 'link', attrs: { href: href, target: '_blank', rel: 'noopener noreferrer' },
+          children: [sigil('<' + m[1]), m[2], sigil('>')] }];
       })
     },
     { /* @mention, in the mentioned nick's colour */
