@@ -1167,6 +1167,39 @@
     autoGrow();
   }
 
+  /* ---- Copying a selection as a text tree ------------------------------------------- */
+
+  /** The lines a selection spanning several messages copies as: "| " per depth level, then
+   *  "<nick> text" (continuation lines keep the indent); null within one message. */
+  function selectionAsTree(selection) {
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    var lines = [];
+    pane.querySelectorAll('.message > .line').forEach(function (line) {
+      if (!range.intersectsNode(line)) return;
+      var node = line.parentNode;
+      if (isHidden(node)) return;
+      var msg = state.messages.get(node.getAttribute('data-id'));
+      var depth = 0;
+      for (var n = ownerOf(node.parentNode); n; n = ownerOf(n.parentNode)) depth++;
+      var indent = new Array(depth + 1).join('| ');
+      var head = msg ? '<' + msg.nick + '> ' : '<...> ';
+      var text = msg ? msg.text : '';
+      lines.push(indent + head + text.split('\n').join('\n' + indent + new Array(head.length + 1).join(' ')));
+    });
+    return lines.length > 1 ? lines : null;
+  }
+
+  function onCopy(event) {
+    var lines = selectionAsTree(window.getSelection());
+    if (!lines || !event.clipboardData) return;
+    event.preventDefault();
+    var text = lines.join('\n');
+    event.clipboardData.setData('text/plain', text);
+    var pre = el('pre', null, text);
+    event.clipboardData.setData('text/html', pre.outerHTML);
+  }
+
   /* ---- Fragments --------------------------------------------------------------------- */
 
   var pendingFragment = null;
@@ -1245,6 +1278,7 @@
       replyTo(line.parentNode);
     });
 
+    pane.addEventListener('copy', onCopy);
     pane.addEventListener('scroll', function () {
       if (pane.scrollTop === 0) requestOlder();
       if (state.focused) markVisibleRead();
