@@ -174,6 +174,24 @@ public sealed class ConnectionSpecs(BrowserFixture browser) : IAsyncLifetime
         await Expect(alice.Page.Locator(".message")).ToHaveCountAsync(2);
     }, seconds: 150);
 
+    [Fact]
+    public Task While_disconnected_the_sidebar_lists_nobody() => Bounded.RunAsync(async () =>
+    {
+        int port = _server.Port;
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "away", "alice");
+        await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "away", "bob");
+        var chips = alice.Page.Locator("#user-list .user-chip");
+        await Expect(chips).ToHaveCountAsync(2);
+        await _server.DisposeAsync();
+        await Expect(alice.Status).ToHaveClassAsync(new Regex(@"\bbroken\b"));
+        await Expect(chips).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#user-count")).ToHaveTextAsync("0 users");
+        _server = await TestServer.StartAsync(port);
+        await alice.WaitConnectedAsync();
+        await bob.WaitConnectedAsync();
+        await Expect(chips).ToHaveCountAsync(2);
+    }, seconds: 150);
+
     private static string? DataType(JsonElement frame)
         => frame.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("type", out var t) ? t.GetString() : null;
 

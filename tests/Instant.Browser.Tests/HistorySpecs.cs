@@ -37,6 +37,16 @@ public sealed class HistorySpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Alone_in_a_room_the_spinner_stops_long_before_the_round_ends() => Bounded.RunAsync(async () =>
+    {
+        await using var solo = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "nobody-here", "solo");
+        await solo.Page.WaitForFunctionAsync("() => window.InstantClient.state.pull !== null");
+        // Nobody answers the log-query; the round itself waits 10 s for late answers.
+        await Expect(solo.Page.Locator("#log-spinner")).ToBeHiddenAsync(new() { Timeout = 7_000 });
+        Assert.True(await solo.Page.EvaluateAsync<bool>("() => window.InstantClient.state.pull !== null"), "the spinner ran for the whole round");
+    });
+
+    [Fact]
     public Task A_permalink_opens_the_room_at_that_message_once_history_has_arrived() => Bounded.RunAsync(async () =>
     {
         await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "permalink", "alice");

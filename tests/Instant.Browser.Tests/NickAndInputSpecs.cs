@@ -115,6 +115,24 @@ public sealed class NickAndInputSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Whitespace_alone_is_never_sent() => Bounded.RunAsync(async () =>
+    {
+        await using var page = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "blank", "kim");
+        foreach (var blank in new[] { " ", "   ", "\t", "\n\n", " \n \u00a0 " })
+        {
+            await page.Input.FillAsync(blank);
+            await page.Input.PressAsync("Enter");
+        }
+
+        await page.Input.FillAsync("  not blank  ");
+        await page.Input.PressAsync("Enter");
+        await page.WaitForMessageAsync("not blank");
+        // Posts come back in the order they were sent: a blank one would be shown before it.
+        await Expect(page.Page.Locator(".message")).ToHaveCountAsync(1);
+        await Expect(page.Input).ToHaveValueAsync("");
+    });
+
+    [Fact]
     public Task Tab_completes_nicks_and_mentions_highlight_and_colour() => Bounded.RunAsync(async () =>
     {
         await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "mentions", "Alice Liddell");
@@ -130,6 +148,11 @@ public sealed class NickAndInputSpecs(BrowserFixture browser) : IAsyncLifetime
         await Expect(bob.Message("look")).Not.ToHaveClassAsync(new Regex(@"\bping\b"));
         var mention = alice.Message("look").Locator(".mention");
         await Expect(mention).ToHaveTextAsync("@AliceLiddell");
-        await AssertColourAsync(mention, "color", "Alice Liddell", 40);
+        // The nick's hue at the original's 40 % lightness, or darker where that hue would be
+        // unreadable on a light background (the contrast specs check the ratio itself).
+        var light = await alice.Page.EvaluateAsync<string>("n => window.InstantFormat.mentionColor(n)", "Alice Liddell");
+        var lightness = double.Parse(Regex.Match(light, @"(\d+)%\)$").Groups[1].Value);
+        Assert.InRange(lightness, 1, 40);
+        await AssertColourAsync(mention, "color", "Alice Liddell", lightness);
     });
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Instant.Web;
 using Xunit;
@@ -37,6 +38,69 @@ public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
         var links = victim.Message("see ").Locator(":scope > .line > .content a");
         await Expect(links).ToHaveCountAsync(1);
         await Expect(links).ToHaveAttributeAsync("href", "http://example.org/page");
+    });
+
+    [Fact]
+    public Task A_data_payload_stays_hidden_until_a_reply_shows_it_and_its_html_stays_text() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "payloads", "victim");
+        await victim.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+        await using var bot = await RawPeer.ConnectAsync(_server.BaseUri, "payloads", limit.Token);
+        const string payload = "/data  <img src=x onerror=\"window.pwned = 6\"><script>window.pwned = 7</script>{\"html\": \"<b>x</b>\"}  ";
+        await bot.BroadcastAsync(new JsonObject { ["type"] = "post", ["nick"] = "bot", ["text"] = payload }, limit.Token);
+        var id = (string)(await bot.ReceiveDataAsync("post", limit.Token))["id"]!;
+
+        var hidden = victim.Page.Locator($"#message-{id}");
+        await Expect(hidden).ToHaveCountAsync(1);
+        await Expect(hidden).ToBeHiddenAsync();
+        // A hidden payload is noise: it counts as nothing unread.
+        await Expect(victim.Page).ToHaveTitleAsync("&payloads \u2014 Instant");
+
+        await bot.BroadcastAsync(new JsonObject { ["type"] = "post", ["nick"] = "bot", ["text"] = "a visible reply", ["parent"] = id }, limit.Token);
+        await victim.WaitForMessageAsync("a visible reply");
+        await Expect(hidden).ToBeVisibleAsync();
+        await Expect(victim.Page).ToHaveTitleAsync("&payloads (1)");
+        var content = hidden.Locator(":scope > .line > .content");
+        Assert.Equal(payload, await content.TextContentAsync());
+        await Expect(content.Locator(".data-marker")).ToHaveTextAsync("/data");
+        Assert.Equal(0, await content.Locator("img, script, b, a").CountAsync());
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+    });
+
+    [Fact]
+    public Task An_embed_of_a_javascript_or_data_url_is_no_link() => Bounded.RunAsync(async () =>
+    {
+        await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "embeds", "mallory");
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "embeds", "victim");
+        const string attack = "<!javascript:window.pwned=8> <!data:text/html,<script>window.pwned=9</script>> <!JaVaScRiPt:window.pwned=10> fine <!example.org/cat.png>";
+        await mallory.PostAsync(attack);
+        await victim.WaitForMessageAsync("fine");
+        var content = victim.Message("fine").Locator(":scope > .line > .content");
+        Assert.Equal(attack, await content.TextContentAsync());
+        Assert.Equal(0, await content.Locator("script, img, iframe, object, embed").CountAsync());
+        var links = content.Locator("a");
+        await Expect(links).ToHaveCountAsync(1);
+        await Expect(links).ToHaveAttributeAsync("href", "http://example.org/cat.png");
+        await Expect(links).ToHaveClassAsync(new Regex(@"\bembed-link\b"));
+        await links.ClickAsync(new() { Modifiers = [Microsoft.Playwright.KeyboardModifier.Control], Trial = true });
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+    });
+
+    [Fact]
+    public Task A_smiley_next_to_markup_stays_text() => Bounded.RunAsync(async () =>
+    {
+        await using var mallory = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "smileys", "mallory");
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "smileys", "victim");
+        const string attack = "<b>:)</b> (<img src=x onerror=\"window.pwned = 4\">:) <3 <script>window.pwned = 5</script> x_x";
+        await mallory.PostAsync(attack);
+        await victim.WaitForMessageAsync("x_x");
+        var content = victim.Message("x_x").Locator(":scope > .line > .content");
+        Assert.Equal(attack, await content.TextContentAsync());
+        Assert.Equal(0, await content.Locator("b, img, script, a").CountAsync());
+        await Expect(content.Locator(".smiley")).ToHaveTextAsync(["<3", "x_x"]);
+        await Expect(content.Locator(".smiley-heart")).ToHaveCSSAsync("font-weight", "700");
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
     });
 
     [Fact]

@@ -69,4 +69,44 @@ public sealed class ThreadSpecs(BrowserFixture browser) : IAsyncLifetime
         await Expect(alice.Page.Locator("#splash")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bgone\b"));
         Assert.Empty(alice.ConsoleErrors.Concat(bob.ConsoleErrors).Concat(carol.ConsoleErrors));
     });
+
+    /// <summary>Copies the selection through the page's copy handler, as the browser would on Ctrl+C.</summary>
+    private const string CopySelection = """
+        ([fromId, toId]) => {
+          const from = document.querySelector('#message-' + fromId + ' > .line > .content');
+          const to = document.querySelector('#message-' + toId + ' > .line > .content');
+          const range = document.createRange();
+          range.setStart(from.firstChild, 0);
+          range.setEnd(to, to.childNodes.length);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          const clipboard = new DataTransfer();
+          document.getElementById('messages').dispatchEvent(new ClipboardEvent('copy', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+          return [clipboard.getData('text/plain'), clipboard.getData('text/html')];
+        }
+        """;
+
+    [Fact]
+    public Task A_selection_over_several_messages_copies_as_a_text_tree() => Bounded.RunAsync(async () =>
+    {
+        await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "copying", "alice");
+        await alice.PostAsync("the root <b>");
+        var root = await alice.WaitForMessageAsync("the root");
+        var reply = await alice.ReplyAsync(root, "a reply\nover two lines");
+        var deeper = await alice.ReplyAsync(reply, "/me nods");
+        await alice.Input.PressAsync("Escape");
+        await alice.PostAsync("next root");
+        var next = await alice.WaitForMessageAsync("next root");
+
+        var copied = await alice.Page.EvaluateAsync<string[]>(CopySelection, new[] { root, next });
+        Assert.Equal(
+            "<alice> the root <b>\n| <alice> a reply\n|         over two lines\n| | <alice> /me nods\n<alice> next root",
+            copied[0]);
+        Assert.StartsWith("<pre>&lt;alice&gt; the root &lt;b&gt;", copied[1]);
+
+        // Within one message the browser copies as usual (the handler leaves the clipboard alone).
+        copied = await alice.Page.EvaluateAsync<string[]>(CopySelection, new[] { deeper, deeper });
+        Assert.Equal(["", ""], copied);
+    });
 }

@@ -60,7 +60,8 @@ test('unpaired and intra-word asterisks stay plain', () => {
 test('mentions take the mentioned nick\'s colour and respect word boundaries', () => {
   const [m] = ofClass(parse('hi @Alice, how?'), 'mention');
   assert.equal(F.textOf(m), '@Alice');
-  assert.equal(m.style.color, F.mentionColor('alice'));
+  assert.equal(m.style['--text-light'], F.mentionColor('alice'));
+  assert.equal(m.style['--text-dark'], F.mentionColorDark('alice'));
   assert.equal(ofClass(parse('mail me@example.org'), 'mention').length, 0);
   assert.equal(F.textOf(ofClass(parse('@bob(the builder) ok'), 'mention')[0]), '@bob');
   assert.equal(F.textOf(ofClass(parse('@bob(x) ok'), 'mention')[0]), '@bob(x)');
@@ -137,4 +138,43 @@ test('very long texts are shown verbatim without formatting', () => {
   // just under the limit a long word followed by markup is still formatted
   const edge = 'y'.repeat(5000) + ' *yes*';
   assert.equal(ofClass(parse(edge), 'emph').length, 1);
+});
+
+test('smileys stand alone between spaces, "(" and sentence punctuation, coloured by kind', () => {
+  const kinds = (text) => ofClass(parse(text), 'smiley').map((s) => s.cls.split(' ')[1] + ' ' + F.textOf(s));
+  assert.deepEqual(kinds('hi :) there (:D) +1, -1! <3 <>< >:) x_x. ^^ o/ \\o/ >.<'),
+    ['smiley-face :)', 'smiley-face :D', 'smiley-plus +1', 'smiley-minus -1', 'smiley-heart <3', 'smiley-fish <><',
+      'smiley-evil >:)', 'smiley-dead x_x', 'smiley-face ^^', 'smiley-face o/', 'smiley-face \\o/', 'smiley-face >.<']);
+  // not inside words or numbers
+  assert.deepEqual(kinds('nope:) :)b version -1.5 a+1 c<3'), []);
+  // the text is unchanged, the colour readable in both themes
+  const text = 'ok :) and <3';
+  assert.equal(F.textOf(parse(text)), text);
+  const [heart] = ofClass(parse('<3'), 'smiley');
+  assert.equal(heart.style['--text-light'], F.mentionColorOfHue(300));
+  assert.equal(heart.style['--text-dark'], F.mentionColorDarkOfHue(300));
+  // a link still wins where it starts first; markup around a smiley stays text
+  assert.equal(ofClass(parse('<example.org> :P'), 'link').length, 1);
+  const tricky = parse('<b>:)</b> <img src=x onerror=alert(1)> :)');
+  assert.equal(F.textOf(tricky), '<b>:)</b> <img src=x onerror=alert(1)> :)');
+  assert.deepEqual(elements(tricky).map((e) => e.tag).filter((t) => t !== 'span'), []);
+});
+
+test('a /data payload is recognised by its prefix alone', () => {
+  assert.ok(F.isData('/data {"x": 1}'));
+  assert.ok(F.isData('/data'));
+  assert.ok(F.isData('/data\n<b>x</b>'));
+  assert.ok(!F.isData('/database is down'));
+  assert.ok(!F.isData(' /data x'));
+});
+
+test('<!url> asks for an embed: with no embedder it is a plain link, and unsafe schemes are no link', () => {
+  const [embed] = ofClass(parse('look <!https://example.org/cat.png>'), 'embed-link');
+  assert.equal(embed.attrs.href, 'https://example.org/cat.png');
+  assert.equal(F.textOf(embed), '<!https://example.org/cat.png>');
+  assert.equal(embed.children[0].children[0], '<!');
+  for (const bad of ['<!javascript:alert(1)>', '<!data:text/html,<b>x</b>>', '<!JavaScript:alert(1)>', '<!vbscript:x>', '<!file:///etc/passwd>']) {
+    assert.equal(elements(parse(bad)).filter((e) => e.tag === 'a').length, 0, bad);
+    assert.equal(F.textOf(parse(bad)), bad);
+  }
 });

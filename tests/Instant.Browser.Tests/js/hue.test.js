@@ -36,3 +36,27 @@ test('colour strings use the documented lightness per role', () => {
   assert.equal(F.mentionColor('alice'), 'hsl(251, 75%, 40%)');
   assert.equal(F.emoteColor('alice'), 'hsl(251, 75%, 90%)');
 });
+
+test('mention colours keep the hue and reach 4.5:1 on the darkest light and lightest dark backgrounds', () => {
+  // the backgrounds a mention meets: light theme down to a blue /me bar, dark theme up to
+  // the ping background (#3a3418) and the new-message wash over the pane
+  const blueEmote = F.hslToRgb(240, 75, 90);
+  const lightBackgrounds = [[255, 255, 255], [255, 246, 194], [237, 237, 237], blueEmote];
+  const darkBackgrounds = [[32, 34, 37], [58, 52, 24], [50, 51, 54]];
+  let darkened = 0;
+  for (let h = 0; h < 360; h++) {
+    const light = /^hsl\((\d+), 75%, (\d+)%\)$/.exec(F.mentionColorOfHue(h));
+    const dark = /^hsl\((\d+), 75%, (\d+)%\)$/.exec(F.mentionColorDarkOfHue(h));
+    assert.equal(Number(light[1]), h);
+    assert.equal(Number(dark[1]), h);
+    assert.ok(Number(light[2]) <= 40);
+    if (Number(light[2]) < 40) darkened++;
+    for (const bg of lightBackgrounds) assert.ok(F.contrast(F.hslToRgb(h, 75, Number(light[2])), bg) >= 4.5, `light ${h} on ${bg}`);
+    for (const bg of darkBackgrounds) assert.ok(F.contrast(F.hslToRgb(h, 75, Number(dark[2])), bg) >= 4.5, `dark ${h} on ${bg}`);
+    for (const bg of darkBackgrounds) assert.ok(F.contrast([226, 226, 228], bg) >= 4.5);
+    assert.ok(F.luminance(F.hslToRgb(h, 35, 15)) <= 0.035, `dark /me bar ${h}`);
+  }
+  // the original's 40 % stays wherever it is readable
+  assert.ok(darkened > 0 && darkened < 360);
+  assert.equal(F.mentionColor('alice'), 'hsl(251, 75%, 40%)');
+});

@@ -46,9 +46,84 @@
     return cached;
   }
 
-  function nickColor(nick) { return 'hsl(' + hue(nick) + ', 75%, 80%)'; }
-  function mentionColor(nick) { return 'hsl(' + hue(nick) + ', 75%, 40%)'; }
-  function emoteColor(nick) { return 'hsl(' + hue(nick) + ', 75%, 90%)'; }
+  /* ---- Readable colours (WCAG AA: text at least 4.5:1 against its background) ------- */
+
+  /** [r, g, b] (0..255) of hsl(h, s%, l%), as a browser computes it. */
+  function hslToRgb(h, s, l) {
+    s /= 100; l /= 100;
+    function channel(n) {
+      var k = (n + h / 30) % 12;
+      var a = s * Math.min(l, 1 - l);
+      return Math.round((l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))) * 255);
+    }
+    return [channel(0), channel(8), channel(4)];
+  }
+
+  /** WCAG relative luminance of an [r, g, b] colour. */
+  function luminance(rgb) {
+    var lin = rgb.map(function (c) { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  }
+
+  function contrast(a, b) {
+    var x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+
+  /* The darkest background a mention meets in the light theme is a blue /me bar
+   * (hsl(240, 75%, 90%), luminance 0.666); the lightest in the dark theme is the ping or
+   * new-message background (luminance 0.035 or less; see instant.css). Text at most (at
+   * least) these luminances reaches 4.5:1 on every background of its theme. */
+  var LIGHT_THEME_TEXT_MAX = (0.666 + 0.05) / 4.5 - 0.05;
+  var DARK_THEME_TEXT_MIN = 4.5 * (0.035 + 0.05) - 0.05;
+
+  /** Lightness from `start` in steps of `step` until the colour's luminance passes `ok`. */
+  function readableLightness(h, s, start, step, ok) {
+    var l = start;
+    while (l > 0 && l < 100 && !ok(luminance(hslToRgb(h, s, l)))) l += step;
+    return l;
+  }
+
+  var readableCache = new Map();
+  function cachedColor(kind, h, make) {
+    var key = kind + h;
+    var cached = readableCache.get(key);
+    if (cached === undefined) {
+      cached = make();
+      if (readableCache.size > 5000) readableCache.clear();
+      readableCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  function hslText(h, s, l) { return 'hsl(' + h + ', ' + s + '%, ' + l + '%)'; }
+
+  function nickColor(nick) { return hslText(hue(nick), 75, 80); }
+
+  /** The original's mention colour, hsl(h, 75%, 40%), darkened where that hue is too light
+   *  to read on the light theme's backgrounds. */
+  function mentionColor(nick) { return mentionColorOfHue(hue(nick)); }
+
+  function mentionColorOfHue(h) {
+    return cachedColor('ml', h, function () {
+      return hslText(h, 75, readableLightness(h, 75, 40, -1, function (y) { return y <= LIGHT_THEME_TEXT_MAX; }));
+    });
+  }
+
+  /** The mention colour for the dark theme: from hsl(h, 75%, 60%), lightened until readable. */
+  function mentionColorDark(nick) { return mentionColorDarkOfHue(hue(nick)); }
+
+  function mentionColorDarkOfHue(h) {
+    return cachedColor('md', h, function () {
+      return hslText(h, 75, readableLightness(h, 75, 60, 1, function (y) { return y >= DARK_THEME_TEXT_MIN; }));
+    });
+  }
+
+  /** The /me bar: the original's pastel for black text in the light theme ... */
+  function emoteColor(nick) { return hslText(hue(nick), 75, 90); }
+
+  /** ... and a dark tint of the same hue (luminance under 0.035 for every hue) for light text. */
+  function emoteColorDark(nick) { return hslText(hue(nick), 35, 15); }
 
   /* A mention: '@', then non-space characters with at most single-level balanced
    * parentheses, not ending in sentence punctuation. */
@@ -103,6 +178,9 @@
   /** A post whose text starts with "/me" followed by a space or the end. */
   function isEmote(text) { return /^\/me(?:\s|$)/.test(String(text)); }
 
+  /** A machine payload ("/data ..."): hidden unless a visible reply needs it shown. */
+  function isData(text) { return /^\/data(?:\s|$)/.test(String(text)); }
+
   /* ---- Links ---------------------------------------------------------------------- */
 
   /* Schemes that would run code or smuggle documents: never made into links. */
@@ -149,6 +227,23 @@
     };
   }
 
+  /* Smileys by kind; each kind has a hue, shown at the readable mention lightness. */
+  var SMILEYS = {
+    plus: { hue: 120, faces: ['+1'] },
+    minus: { hue: 0, faces: ['-1'] },
+    heart: { hue: 300, faces: ['<3', '</3'] },
+    fish: { hue: 215, faces: ['<><', '><>'] },
+    evil: { hue: 0, faces: ['>:)', '>:D', '>:(', ']:)', '>;)'] },
+    dead: { hue: 180, faces: ['x_x', 'X_X', 'x.x'] },
+    face: { hue: 40, faces: [':)', ':-)', ':(', ':-(', ':D', ':-D', ';)', ';-)', ';D', ':P', ':-P', ':p', ':-p',
+      ':O', ':o', ':/', ':|', ':\'(', ':3', '^^', '^_^', '-_-', 'o_O', 'O_o', 'o/', '\\o', '\\o/', '>.<', '>_<', 'xD', 'XD'] }
+  };
+  var SMILEY_KIND = {};
+  Object.keys(SMILEYS).forEach(function (kind) { SMILEYS[kind].faces.forEach(function (f) { SMILEY_KIND[f] = kind; }); });
+  /* longest first, so ">:)" wins over ":)" and "\o/" over "\o" */
+  var SMILEY_SOURCE = Object.keys(SMILEY_KIND).sort(function (a, b) { return b.length - a.length; })
+    .map(function (f) { return f.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&'); }).join('|');
+
   var MATCHERS = [
     { /* &room and &room#message links */
       name: 'room',
@@ -161,13 +256,14 @@
           return [{ tag: 'a', cls: 'room-link', attrs: attrs, children: [m[0]] }];
         })
     },
-    { /* <url> */
+    { /* <url>, and <!url>: an embed request, shown as a plain link while no embedder is
+       * registered (the page registers none of its own); the same schemes are refused */
       name: 'link',
-      find: regexFinder('<([^<>\\s]+)>', '', function (m) {
-        var href = linkTarget(m[1]);
+      find: regexFinder('<(!?)([^<>\\s]+)>', '', function (m) {
+        var href = linkTarget(m[2]);
         if (!href) return null;
-        return [{ tag: 'a', cls: 'link', attrs: { href: href, target: '_blank', rel: 'noopener noreferrer' },
-          children: [sigil('<'), m[1], sigil('>')] }];
+        return [{ tag: 'a', cls: m[1] ? 'link embed-link' : 'link', attrs: { href: href, target: '_blank', rel: 'noopener noreferrer' },
+          children: [sigil('<' + m[1]), m[2], sigil('>')] }];
       })
     },
     { /* @mention, in the mentioned nick's colour */
@@ -177,7 +273,17 @@
         if (isWordChar(text.charAt(m.index + m[0].length))) return null;
         var nick = m[0].substring(1);
         return [{ tag: 'span', cls: 'mention', attrs: { 'data-nick': nick },
-          style: { color: mentionColor(nick) }, children: [m[0]] }];
+          style: { '--text-light': mentionColor(nick), '--text-dark': mentionColorDark(nick) }, children: [m[0]] }];
+      })
+    },
+    { /* smileys: after whitespace or "(", before whitespace, ")" or sentence punctuation (not
+       * one inside a word or number: "-1.5" stays text), shown bold in a colour per kind */
+      name: 'smiley',
+      find: regexFinder('(?<![^\\s(])(?:' + SMILEY_SOURCE + ')(?=[\\s)]|[.,:;!?](?!\\w)|$)', '', function (m) {
+        var kind = SMILEY_KIND[m[0]];
+        var h = SMILEYS[kind].hue;
+        return [{ tag: 'span', cls: 'smiley smiley-' + kind,
+          style: { '--text-light': mentionColorOfHue(h), '--text-dark': mentionColorDarkOfHue(h) }, children: [m[0]] }];
       })
     },
     { /* `inline monospace`: the opening backtick has no word character before it, the
@@ -428,8 +534,11 @@
 
   return {
     normalizeNick: normalizeNick, rawHue: rawHue, hue: hue,
-    nickColor: nickColor, mentionColor: mentionColor, emoteColor: emoteColor,
-    mentionText: mentionText, mentionedNicks: mentionedNicks, mentions: mentions, isEmote: isEmote,
+    nickColor: nickColor, mentionColor: mentionColor, mentionColorDark: mentionColorDark,
+    emoteColor: emoteColor, emoteColorDark: emoteColorDark,
+    mentionColorOfHue: mentionColorOfHue, mentionColorDarkOfHue: mentionColorDarkOfHue,
+    hslToRgb: hslToRgb, luminance: luminance, contrast: contrast,
+    mentionText: mentionText, mentionedNicks: mentionedNicks, mentions: mentions, isEmote: isEmote, isData: isData,
     linkTarget: linkTarget, parse: parse, textOf: textOf, MAX_FORMATTED_LENGTH: MAX_FORMATTED_LENGTH,
     shortTime: shortTime, fullTime: fullTime, completeNick: completeNick, commonPrefix: commonPrefix,
     reconnectDelay: reconnectDelay

@@ -27,7 +27,10 @@
     if (tree.attrs) {
       Object.keys(tree.attrs).forEach(function (k) { if (SAFE_ATTRS[k]) node.setAttribute(k, tree.attrs[k]); });
     }
-    if (tree.style && tree.style.color) node.style.color = tree.style.color;
+    /* only the formatter's own colour variables; the stylesheet picks one per theme */
+    if (tree.style) {
+      Object.keys(tree.style).forEach(function (k) { if (/^--[a-z-]+$/.test(k)) node.style.setProperty(k, tree.style[k]); });
+    }
     tree.children.forEach(function (child) { node.appendChild(render(child)); });
     return node;
   }
@@ -156,14 +159,26 @@
     node.classList.toggle('emote', emote);
     nick.textContent = msg.nick;
     nick.style.backgroundColor = F.nickColor(msg.nick);
-    var body = emote ? msg.text.substring(3) : msg.text;
+    var data = F.isData(msg.text);
+    node.classList.toggle('data', data);
+    var body = emote ? msg.text.substring(3) : data ? msg.text.substring(5) : msg.text;
+    if (data) {
+      /* the payload shows only under a visible reply: the marker dimmed, the outer whitespace hidden */
+      content.appendChild(el('span', 'sigil data-marker', '/data'));
+      var edges = /^(\s*)([\s\S]*?)(\s*)$/.exec(body);
+      if (edges[1]) content.appendChild(el('span', 'hidden-space', edges[1]));
+      content.appendChild(render(F.parse(edges[2], { room: roomName })));
+      if (edges[3]) content.appendChild(el('span', 'hidden-space', edges[3]));
+    }
     if (emote) {
       content.appendChild(el('span', 'sigil emote-marker', '/me'));
-      content.style.backgroundColor = F.emoteColor(msg.nick);
+      content.style.setProperty('--emote-light', F.emoteColor(msg.nick));
+      content.style.setProperty('--emote-dark', F.emoteColorDark(msg.nick));
     } else {
-      content.style.backgroundColor = '';
+      content.style.removeProperty('--emote-light');
+      content.style.removeProperty('--emote-dark');
     }
-    content.appendChild(render(F.parse(body, { room: roomName })));
+    if (!data) content.appendChild(render(F.parse(body, { room: roomName })));
     node.querySelector(':scope > .replies').style.borderLeftColor = F.nickColor(msg.nick);
     node.classList.toggle('mine', msg.from === state.id && state.id !== null);
     node.classList.toggle('ping', F.mentions(msg.text, state.nick));
@@ -186,11 +201,29 @@
     }
     var container = repliesOf(parentNode);
     if (fresh || node.parentNode !== container) insertSorted(container, node);
-    if (live && !node.classList.contains('mine')) {
+    refreshHidden(node);
+    if (live && !node.classList.contains('mine') && !isHidden(node)) {
       node.classList.add('new');
       observeVisibility(node);
     }
     return node;
+  }
+
+  /** Hidden: a /data message none of whose replies is visible. */
+  function isHidden(node) { return node.classList.contains('data') && !node.classList.contains('data-shown'); }
+
+  /** Re-decides, from `node` up to the top, which /data messages a visible reply keeps shown. */
+  function refreshHidden(node) {
+    for (var n = node; n; n = ownerOf(n.parentNode)) {
+      if (n.classList.contains('data')) {
+        var kids = repliesOf(n).children;
+        var shown = false;
+        for (var i = 0; i < kids.length && !shown; i++) {
+          shown = kids[i].classList.contains('message') && !isHidden(kids[i]);
+        }
+        n.classList.toggle('data-shown', shown);
+      }
+    }
   }
 
   function makePlaceholder(node) {
@@ -371,7 +404,8 @@
   }
 
   function onLivePost(msg, node) {
-    if (node.classList.contains('mine')) return;
+    /* your own posts and hidden payloads are "noise": no counters, no notifications */
+    if (node.classList.contains('mine') || isHidden(node)) return;
     var ping = node.classList.contains('ping');
     var cp = commentParent(node);
     var reply = !!(cp && cp.classList.contains('mine'));
@@ -433,7 +467,7 @@
     (function walk(container) {
       var kids = container.children;
       for (var i = 0; i < kids.length; i++) {
-        if (kids[i].classList.contains('message')) walk(repliesOf(kids[i]));
+        if (kids[i].classList.contains('message') && !isHidden(kids[i])) walk(repliesOf(kids[i]));
       }
       slots.push(container);
     })(rootList);
@@ -517,10 +551,24 @@
 
   /* ---- Nick box ---------------------------------------------------------------------- */
 
+  var measureContext = null;
+
+  /** Width in px of `text` in the font of `node` (characters differ too much for `ch`). */
+  function textWidth(text, node) {
+    if (!measureContext) measureContext = document.createElement('canvas').getContext('2d');
+    var cs = getComputedStyle(node);
+    measureContext.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+    return measureContext.measureText(text).width;
+  }
+
   function paintNickBox() {
     var value = nickBox.value;
     nickBox.style.backgroundColor = F.nickColor(value);
-    nickBox.style.width = Math.max(5, Array.from(value).length + 1) + 'ch';
+    var cs = getComputedStyle(nickBox);
+    var frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+      .reduce(function (sum, k) { return sum + (parseFloat(cs[k]) || 0); }, 0);
+    /* +2 px for the caret at the end */
+    nickBox.style.width = Math.ceil(textWidth(value || nickBox.placeholder, nickBox) + frame + 2) + 'px';
   }
 
   function commitNick() {
@@ -568,9 +616,9 @@
         var chip = el('button', 'nick user-chip', u.nick);
         chip.type = 'button';
         chip.style.backgroundColor = F.nickColor(u.nick);
-        /* idle people fade to half opacity over ten minutes */
+        /* idle people fade over ten minutes, to 65 %: still 4.5:1 on every nick colour */
         var idle = Math.min(1, Math.max(0, (Date.now() - (u.active || 0)) / 600000));
-        chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle / 2).toFixed(2) + ')';
+        chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle * 0.35).toFixed(2) + ')';
         chip.setAttribute('data-id', u.id);
         chip.title = u.nick + ' (' + u.id + ')';
         chip.addEventListener('click', function (e) { openUserMenu(u.id, chip); e.stopPropagation(); });
@@ -660,7 +708,7 @@
     body.addEventListener('keydown', function (e) { if (e.key === 'Enter' && e.ctrlKey) { e.preventDefault(); doSend(); } });
     sendButton.addEventListener('click', doSend);
     function doSend() {
-      if (!body.value || !state.connected) return;
+      if (!body.value.trim() || !state.connected) return;
       var data = { type: 'privmsg', nick: state.nick || '', text: body.value };
       if (subjectBox.value) data.subject = subjectBox.value;
       if (parent) data.parent = parent;
@@ -787,6 +835,9 @@
       state.awaitingLogs = false;
       state.chosenPeers.clear();
       finishPull();
+      /* who is here is unknown until the next identity rebuilds the list */
+      state.users.clear();
+      renderUsers();
       setStatus(state.everConnected ? 'broken' : 'connecting', state.everConnected ? 'disconnected' : 'connecting');
       if (was) uiMessage('Disconnected. Reconnecting\u2026');
       updateFavicon();
@@ -987,11 +1038,22 @@
 
   /* ---- History: pulling from peers ----------------------------------------------------- */
 
+  /* Peers answer a log-query at once. With no answer after this long nobody present holds
+   * history: the round still takes late answers until its 10 s are up, but the page stops
+   * saying it is loading (an empty room would otherwise spin for the whole round). */
+  var QUIET_ROOM_MS = 2000;
+
+  function paintSpinner() {
+    var p = state.pull;
+    var asking = !!p && (p.lastInfo !== null || Date.now() - p.started < QUIET_ROOM_MS);
+    spinner.hidden = !asking && !state.awaitingLogs;
+  }
+
   function startPull() {
     if (state.pull || !state.connected) return;
     if (!state.wantBefore && !state.wantAfter && state.messages.size > 0) return;
     state.pull = { started: Date.now(), lastInfo: null, oldestPeer: null, oldestFrom: null, newestPeer: null, newestTo: null };
-    spinner.hidden = false;
+    paintSpinner();
     send('broadcast', { type: 'log-query' });
     state.pull.timer = setInterval(pollPull, 100);
   }
@@ -999,7 +1061,7 @@
   function finishPull() {
     if (state.pull) clearInterval(state.pull.timer);
     state.pull = null;
-    spinner.hidden = !state.awaitingLogs;
+    paintSpinner();
   }
 
   function onLogInfo(from, info) {
@@ -1008,12 +1070,14 @@
     if (typeof info.from === 'string' && (p.oldestFrom === null || info.from < p.oldestFrom)) { p.oldestFrom = info.from; p.oldestPeer = from; }
     if (typeof info.to === 'string' && (p.newestTo === null || info.to > p.newestTo)) { p.newestTo = info.to; p.newestPeer = from; }
     p.lastInfo = Date.now();
+    paintSpinner();
   }
 
   function pollPull() {
     var p = state.pull;
     if (!p) return;
     var now = Date.now();
+    paintSpinner();
     if (now - p.started < 10000 && (p.lastInfo === null || now - p.lastInfo < 1000)) return;
     clearInterval(p.timer);
     state.chosenPeers.clear();
@@ -1076,7 +1140,7 @@
       if (data.key !== 'after') state.pending.before = false;
       if (data.key !== 'before') state.pending.after = false;
       state.awaitingLogs = state.pending.before || state.pending.after;
-      spinner.hidden = !state.pull && !state.awaitingLogs;
+      paintSpinner();
       if (data.key === 'after' || data.key === 'initial') state.logsLive = true;
       /* keep filling: older history while the top is in view; newer until caught up
        * (the original meant to loop "after" too but never did) */
@@ -1095,11 +1159,45 @@
 
   function sendPost() {
     var text = textBox.value;
-    if (!text || !state.connected || !state.identity) return;
+    /* whitespace alone is an empty message too: it would show as a blank post */
+    if (!text.trim() || !state.connected || !state.identity) return;
     if (state.nick === null) commitNick();
     send('broadcast', { type: 'post', nick: state.nick || '', text: text, parent: currentParent() });
     textBox.value = '';
     autoGrow();
+  }
+
+  /* ---- Copying a selection as a text tree ------------------------------------------- */
+
+  /** The lines a selection spanning several messages copies as: "| " per depth level, then
+   *  "<nick> text" (continuation lines keep the indent); null within one message. */
+  function selectionAsTree(selection) {
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    var lines = [];
+    pane.querySelectorAll('.message > .line').forEach(function (line) {
+      if (!range.intersectsNode(line)) return;
+      var node = line.parentNode;
+      if (isHidden(node)) return;
+      var msg = state.messages.get(node.getAttribute('data-id'));
+      var depth = 0;
+      for (var n = ownerOf(node.parentNode); n; n = ownerOf(n.parentNode)) depth++;
+      var indent = new Array(depth + 1).join('| ');
+      var head = msg ? '<' + msg.nick + '> ' : '<...> ';
+      var text = msg ? msg.text : '';
+      lines.push(indent + head + text.split('\n').join('\n' + indent + new Array(head.length + 1).join(' ')));
+    });
+    return lines.length > 1 ? lines : null;
+  }
+
+  function onCopy(event) {
+    var lines = selectionAsTree(window.getSelection());
+    if (!lines || !event.clipboardData) return;
+    event.preventDefault();
+    var text = lines.join('\n');
+    event.clipboardData.setData('text/plain', text);
+    var pre = el('pre', null, text);
+    event.clipboardData.setData('text/html', pre.outerHTML);
   }
 
   /* ---- Fragments --------------------------------------------------------------------- */
@@ -1150,6 +1248,8 @@
     if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
 
     nickBox.addEventListener('input', paintNickBox);
+    /* the font size changes with the narrow layout */
+    window.addEventListener('resize', paintNickBox);
     nickBox.addEventListener('change', commitNick);
     nickBox.addEventListener('blur', commitNick);
     nickBox.addEventListener('keydown', function (e) {
@@ -1178,6 +1278,7 @@
       replyTo(line.parentNode);
     });
 
+    pane.addEventListener('copy', onCopy);
     pane.addEventListener('scroll', function () {
       if (pane.scrollTop === 0) requestOlder();
       if (state.focused) markVisibleRead();
