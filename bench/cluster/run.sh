@@ -19,6 +19,11 @@
 #                   node 3 is killed with kill -9 15 s after all are open; its clients come
 #                   back on the other six (7 nodes: see "open files" below)
 #   storm6          the same over 6 nodes with 87,000 connections (14,500 each, 17,400 after)
+#   storm21k        the storm at a fifth of the scale (21,000 over 7 nodes, 3,000 each): for a
+#                   machine too busy to hold the 100,000 (its nodes' heartbeats starve and the
+#                   cluster downs itself); the same mechanism, the same per-node accept rates
+#   storm3          the smallest storm: 6,000 connections over 3 nodes in 100 rooms (60 members
+#                   each, 20 per node), node 1 killed: 2,000 clients reconnect to the other two
 #                   Both use a worker count that shares no factor with the node count: client i
 #                   is in worker i mod W, so with W = N every client of the killed node would be
 #                   in one worker, and its reconnects would queue behind that one process's
@@ -89,6 +94,12 @@ PY
     storm)
       run "$t" --nodes 7 --kill 3 -- idle -c 100000 --rooms "$(rooms_for 7 1000)" -d 90 --connect-timeout 300 \
         --workers 8 --reconnect --reconnect-spread ;;
+    storm21k)
+      run "$t" --nodes 7 --kill 3 -- idle -c 21000 --rooms "$(rooms_for 7 1000)" -d 60 --connect-timeout 300 \
+        --workers 3 --reconnect --reconnect-spread ;;
+    storm3)
+      run "$t" --nodes 3 --kill 1 -- idle -c 6000 --rooms "$(rooms_for 3 100)" -d 60 --connect-timeout 300 \
+        --workers 2 --reconnect --reconnect-spread ;;
     storm6)
       run "$t" --nodes 6 --kill 3 -- idle -c 87000 --rooms "$(rooms_for 6 1000)" -d 90 --connect-timeout 300 \
         --workers 7 --reconnect --reconnect-spread ;;

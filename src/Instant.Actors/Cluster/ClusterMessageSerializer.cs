@@ -46,7 +46,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     {
         RelayFrame m => new WireWriter(m.Frame.Length + 32).Bytes(m.Frame).Long(m.MessageId).Long(m.ResponseTo).NullableBytes(m.Response).ToArray(),
         RelayFrameTo m => new WireWriter(m.Frame.Length + 16).Long(m.Id).Bytes(m.Frame).ToArray(),
-        RelayPresence m => new WireWriter(m.Frame.Length + 64).Bytes(m.Frame).Long(m.Id).String(m.Node).ToArray(),
+        RelayPresence m => WritePresence(m),
         RelayAttached m => new WireWriter(32).String(m.Room).ToArray(),
         RelayRoster m => WriteRoster(m),
         BroadcastToRoom m => new WireWriter(m.Data.Length + 64).String(m.Room).Long(m.From).Bytes(m.Seq.Span).Bytes(m.Data.Span).ToArray(),
@@ -69,7 +69,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         {
             "RF" => new RelayFrame(r.Bytes(), r.Long()) { ResponseTo = r.Long(), Response = r.NullableBytes() },
             "RT" => new RelayFrameTo(r.Long(), r.Bytes()),
-            "RP" => new RelayPresence(r.Bytes(), r.Long(), r.NullableString()),
+            "RP" => ReadPresence(ref r),
             "RA" => new RelayAttached(r.String()),
             "RR" => ReadRoster(ref r),
             "B" => new BroadcastToRoom(r.String(), r.Long(), r.Bytes(), r.Bytes()),
@@ -126,6 +126,29 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         }
 
         return new RelayRoster(nodes, ids, nodeOf);
+    }
+
+    private static byte[] WritePresence(RelayPresence m)
+    {
+        var w = new WireWriter(m.Changes.Sum(c => c.Frame.Length + 80) + 8);
+        w.Int(m.Changes.Count);
+        foreach (var change in m.Changes)
+        {
+            w.Bytes(change.Frame).Long(change.Id).String(change.Node);
+        }
+
+        return w.ToArray();
+    }
+
+    private static RelayPresence ReadPresence(ref WireReader r)
+    {
+        var changes = new PresenceChange[Count(ref r)];
+        for (int i = 0; i < changes.Length; i++)
+        {
+            changes[i] = new PresenceChange(r.Bytes(), r.Long(), r.NullableString());
+        }
+
+        return new RelayPresence(changes);
     }
 
     private static byte[] WriteReattach(ReattachMembers m)

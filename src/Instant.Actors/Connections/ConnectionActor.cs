@@ -60,6 +60,9 @@ public sealed class ConnectionActor : UntypedActor
             case Deliver deliver:
                 Send(deliver.Frame);
                 break;
+            case DeliverFrames deliver:
+                SendAll(deliver.Frames);
+                break;
             case ClientFrame frame:
                 Handle(frame);
                 break;
@@ -251,13 +254,28 @@ public sealed class ConnectionActor : UntypedActor
         _sink.Close(reason);
     }
 
-    private void Send(byte[] frame)
+    /// <summary>Queues a frame; false when the outbox overflowed and the connection is closing.</summary>
+    private bool Send(byte[] frame)
     {
-        if (!_sink.TrySend(frame))
+        if (_sink.TrySend(frame))
         {
-            Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
-            CloseSink(ConnectionCloseReason.OutboxOverflow);
-            Context.Stop(Self);
+            return true;
+        }
+
+        Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
+        CloseSink(ConnectionCloseReason.OutboxOverflow);
+        Context.Stop(Self);
+        return false;
+    }
+
+    private void SendAll(IReadOnlyList<byte[]> frames)
+    {
+        foreach (var frame in frames)
+        {
+            if (!Send(frame))
+            {
+                return;
+            }
         }
     }
 

@@ -7,6 +7,12 @@ namespace Instant.Actors.Connections;
 /// <remarks>Messages of this file stay in their process (no cluster form).</remarks>
 public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
 
+/// <summary>
+/// Several encoded frames for this connection's client, in order (a burst of presence changes
+/// coalesced by its room): one message to the connection instead of one per frame.
+/// </summary>
+public sealed record DeliverFrames(IReadOnlyList<byte[]> Frames) : INoSerializationVerificationNeeded;
+
 /// <summary>A frame from the client that the codec refused (not text, not JSON, too large).</summary>
 public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null) : INoSerializationVerificationNeeded;
 

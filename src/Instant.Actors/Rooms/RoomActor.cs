@@ -14,17 +14,24 @@ namespace Instant.Actors.Rooms;
 /// recipients there. An empty room asks its parent to passivate it after
 /// <see cref="RoomServices.IdleTimeout"/> (Akka's <see cref="Passivate"/>: the parent is a
 /// Cluster Sharding shard, or <see cref="LocalEntityParent"/> in one process).
+/// Joins and leaves that reach the room together (a join or reconnect storm) go out as one
+/// <see cref="RelayPresence"/> per relay: the room holds them until the <see cref="FlushPresence"/>
+/// it sent itself comes round, or until any other message, so order is as if sent one by one.
 /// </summary>
 public sealed class RoomActor : ReceiveActor
 {
     /// <summary>Roster entries per <see cref="RelayRoster"/> page: ~12 bytes each, far below the frame limit.</summary>
     private const int RosterPage = 2048;
 
+    /// <summary>Presence changes per <see cref="RelayPresence"/>: ~150 bytes each, far below the frame limit.</summary>
+    private const int PresenceBatch = 256;
+
     private readonly Dictionary<long, Participant> _participants = new();
     private readonly Dictionary<IActorRef, int> _relays = new();
     private readonly RoomServices _services;
     private readonly string _name;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<PresenceChange> _pendingPresence = new();
     private long _lastMessageId;
 
     public RoomActor(string name, RoomServices services)
@@ -39,11 +46,25 @@ public sealed class RoomActor : ReceiveActor
         Receive<WhoInRoom>(Who);
         Receive<Terminated>(t => RelayEnded(t.ActorRef));
         Receive<ReceiveTimeout>(_ => PassivateIfEmpty());
+        Receive<FlushPresence>(_ => SendPendingPresence());
     }
 
     public static Props Props(string name, RoomServices services) => Akka.Actor.Props.Create(() => new RoomActor(name, services));
 
     protected override void PreStart() => Context.SetReceiveTimeout(_services.IdleTimeout);
+
+    protected override void PostStop() => SendPendingPresence();
+
+    /// <summary>Anything but a join or leave sends the held presence first: relays see the room's order.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not (AttachMember or LeaveRoom or FlushPresence))
+        {
+            SendPendingPresence();
+        }
+
+        return base.AroundReceive(receive, message);
+    }
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -57,10 +78,11 @@ public sealed class RoomActor : ReceiveActor
         if (join.Announce)
         {
             // Node is set for a join (relays keep it in their rosters), and tells the newcomer's relay that it is in.
-            TellRelays(new RelayPresence(ServerFrames.Joined(join.Id, join.Uuid, Now), join.Id, NodeOf(relay)));
+            HoldPresence(new PresenceChange(ServerFrames.Joined(join.Id, join.Uuid, Now), join.Id, NodeOf(relay)));
         }
         else
         {
+            SendPendingPresence(); // presence from before it was in stays unseen by it
             TellRelay(relay, new RelayFrameTo(join.Id, [])); // an empty frame: in, unannounced
         }
     }
@@ -96,13 +118,14 @@ public sealed class RoomActor : ReceiveActor
 
         if (--_relays[gone.Relay] == 0)
         {
+            SendPendingPresence(); // the leaver's relay still gets what happened before it left
             _relays.Remove(gone.Relay);
             Context.Unwatch(gone.Relay);
         }
 
         if (gone.Announced)
         {
-            TellRelays(new RelayPresence(ServerFrames.Left(id, Now), id, null));
+            HoldPresence(new PresenceChange(ServerFrames.Left(id, Now), id, null));
         }
 
         if (_participants.Count == 0)
@@ -267,6 +290,31 @@ public sealed class RoomActor : ReceiveActor
         }
     }
 
+    private void HoldPresence(PresenceChange change)
+    {
+        if (_pendingPresence.Count == 0)
+        {
+            Self.Tell(FlushPresence.Instance);
+        }
+
+        _pendingPresence.Add(change);
+        if (_pendingPresence.Count == PresenceBatch)
+        {
+            SendPendingPresence();
+        }
+    }
+
+    private void SendPendingPresence()
+    {
+        if (_pendingPresence.Count == 0)
+        {
+            return;
+        }
+
+        TellRelays(new RelayPresence(_pendingPresence.ToArray()));
+        _pendingPresence.Clear();
+    }
+
     private string NodeOf(IActorRef relay)
         => relay.Path.Address.HasGlobalScope ? relay.Path.Address.ToString() : ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
@@ -299,4 +347,10 @@ public sealed class RoomActor : ReceiveActor
     }
 
     private readonly record struct Participant(IActorRef Relay, string Uuid, bool Announced);
+}
+
+/// <summary>Sent by a room to itself when it starts holding presence changes: send them now.</summary>
+internal sealed record FlushPresence : INoSerializationVerificationNeeded
+{
+    public static readonly FlushPresence Instance = new();
 }

@@ -111,26 +111,45 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
         DeliverToAll(frame.Frame);
     }
 
+    /// <summary>
+    /// Each member gets the frames from the one that found it attached on (its own
+    /// <c>joined</c> for a newcomer of this batch), all in one message.
+    /// </summary>
     private void Presence(RelayPresence presence)
     {
-        if (presence.Node is not null && _members.TryGetValue(presence.Id, out var joiner))
+        var frames = new List<byte[]>(presence.Changes.Count);
+        var attachedThrough = new List<long>(presence.Changes.Count); // after each frame's change
+        foreach (var change in presence.Changes)
         {
-            MarkAttached(joiner);
+            if (change.Node is not null && _members.TryGetValue(change.Id, out var joiner))
+            {
+                MarkAttached(joiner);
+            }
+
+            if (_roster is not null)
+            {
+                if (change.Node is { } node)
+                {
+                    _roster[change.Id] = node;
+                }
+                else if (!_roster.Remove(change.Id))
+                {
+                    continue; // already told: its node was lost before the room saw it leave
+                }
+            }
+
+            frames.Add(change.Frame);
+            attachedThrough.Add(_attachedThrough);
         }
 
-        if (_roster is not null)
+        if (frames.Count == 1)
         {
-            if (presence.Node is { } node)
-            {
-                _roster[presence.Id] = node;
-            }
-            else if (!_roster.Remove(presence.Id))
-            {
-                return; // already told: its node was lost before the room saw it leave
-            }
+            DeliverToAll(frames[0]);
         }
-
-        DeliverToAll(presence.Frame);
+        else if (frames.Count > 1)
+        {
+            DeliverToAll(frames, attachedThrough);
+        }
     }
 
     private void Leave(LeaveRoom leave)
@@ -216,10 +235,16 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
 
         var gone = _roster.Where(r => r.Value == node).Select(r => r.Key).ToList();
         long now = Now;
+        var frames = new List<byte[]>(gone.Count);
         foreach (long id in gone)
         {
             _roster.Remove(id);
-            DeliverToAll(ServerFrames.Left(id, now));
+            frames.Add(ServerFrames.Left(id, now));
+        }
+
+        if (frames.Count > 0)
+        {
+            DeliverToAll(frames, Enumerable.Repeat(_attachedThrough, frames.Count).ToList());
         }
     }
 
@@ -231,6 +256,33 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
             if (member.JoinNumber <= _attachedThrough)
             {
                 member.Connection.Tell(deliver);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="frames"/> in order, where a member gets frame k only if its join number
+    /// is at most <paramref name="attachedThrough"/>[k] (non-decreasing): a suffix per member.
+    /// </summary>
+    private void DeliverToAll(List<byte[]> frames, List<long> attachedThrough)
+    {
+        var all = frames.Count == 1 ? (object)new Deliver(frames[0]) : new DeliverFrames(frames);
+        foreach (var member in _members.Values)
+        {
+            if (member.JoinNumber <= attachedThrough[0])
+            {
+                member.Connection.Tell(all);
+                continue;
+            }
+
+            int first = attachedThrough.FindIndex(through => member.JoinNumber <= through);
+            if (first == frames.Count - 1)
+            {
+                member.Connection.Tell(new Deliver(frames[first]));
+            }
+            else if (first >= 0)
+            {
+                member.Connection.Tell(new DeliverFrames(frames.GetRange(first, frames.Count - first)));
             }
         }
     }

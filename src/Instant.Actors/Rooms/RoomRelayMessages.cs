@@ -31,11 +31,24 @@ public sealed record RelayFrame(byte[] Frame, long MessageId) : IClusterMessage
 public sealed record RelayFrameTo(long Id, byte[] Frame) : IClusterMessage;
 
 /// <summary>
-/// A <c>joined</c> (<paramref name="Node"/> is the newcomer's node address) or <c>left</c>
-/// (<paramref name="Node"/> is null) frame for every participant of the relay's node. A
-/// <c>joined</c> also tells the newcomer's own relay that the room has it.
+/// Presence changes, in the order the room saw them, for every participant of the relay's node:
+/// the room coalesces the joins and leaves that reached it together (a join storm) into one
+/// message per relay, and the relay hands each connection its frames in one message.
 /// </summary>
-public sealed record RelayPresence(byte[] Frame, long Id, string? Node) : IClusterMessage;
+public sealed record RelayPresence(IReadOnlyList<PresenceChange> Changes) : IClusterMessage
+{
+    public RelayPresence(byte[] frame, long id, string? node)
+        : this([new PresenceChange(frame, id, node)])
+    {
+    }
+}
+
+/// <summary>
+/// A <c>joined</c> (<paramref name="Node"/> is the newcomer's node address) or <c>left</c>
+/// (<paramref name="Node"/> is null) frame. A <c>joined</c> also tells the newcomer's own relay
+/// that the room has it.
+/// </summary>
+public readonly record struct PresenceChange(byte[] Frame, long Id, string? Node);
 
 /// <summary>From the relay parent: a cluster node is gone, and with it its participants.</summary>
 public sealed record NodeGone(Address Node) : INoSerializationVerificationNeeded;

@@ -34,6 +34,7 @@ public class ClusterMessageSerializerSpecs : TestKit
         yield return [new RelayFrameTo(5, [])];
         yield return [new RelayPresence(data, 5, "akka.tcp://instant@a:1")];
         yield return [new RelayPresence(data, 5, null)];
+        yield return [new RelayPresence([new PresenceChange(data, 5, "akka.tcp://instant@a:1"), new PresenceChange(seq, 6, null)])];
         yield return [new RemoteUnicast(5, 42, seq, data)];
         yield return [new RemoteUnicastDone(5, 42, seq, true)];
         yield return [new ClaimIdSlot(Address.Parse("akka.tcp://instant@127.0.0.1:4051"), -1)];
@@ -84,7 +85,7 @@ public class ClusterMessageSerializerSpecs : TestKit
         RelayRoster m => $"RR {string.Join(",", m.Nodes)} {string.Join(",", m.Ids)} {string.Join(",", m.NodeOf)}",
         RelayFrame m => $"RF {Text(m.Frame)} {m.MessageId} {m.ResponseTo} {(m.Response is null ? "-" : Text(m.Response))}",
         RelayFrameTo m => $"RT {m.Id} {Text(m.Frame)}",
-        RelayPresence m => $"RP {Text(m.Frame)} {m.Id} {m.Node}",
+        RelayPresence m => "RP " + string.Join(",", m.Changes.Select(c => $"{Text(c.Frame)} {c.Id} {c.Node ?? "-"}")),
         RemoteUnicast m => $"GU {m.To} {m.MessageId} {Text(m.Seq)} {Text(m.Frame)}",
         RemoteUnicastDone m => $"GD {m.To} {m.MessageId} {Text(m.Seq)} {m.Delivered}",
         IdSlotTable m => $"ST {string.Join(",", m.Slots)} {string.Join(",", m.Nodes)}",

@@ -188,6 +188,18 @@ public class ConnectionActorSpecs : TestKit
     }
 
     [Fact]
+    public void Several_frames_in_one_delivery_go_out_in_order()
+    {
+        var (actor, sink) = Open();
+        sink.Next();
+        _rooms.ExpectMsg<JoinRoom>();
+
+        actor.Tell(new DeliverFrames(["{\"n\":1}"u8.ToArray(), "{\"n\":2}"u8.ToArray(), "{\"n\":3}"u8.ToArray()]));
+
+        Assert.Equal(["1", "2", "3"], Enumerable.Range(0, 3).Select(_ => sink.Next().GetProperty("n").GetRawText()));
+    }
+
+    [Fact]
     public void A_closed_socket_ends_the_connection()
     {
         var (actor, _) = Open();

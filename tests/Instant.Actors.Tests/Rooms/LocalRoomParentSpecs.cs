@@ -30,9 +30,8 @@ public class LocalRoomParentSpecs : TestKit
         registry.Tell(new JoinRoom("x", 1, "ua", a, true));
         registry.Tell(new JoinRoom("x", 2, "ub", b, true));
         registry.Tell(new JoinRoom("y", 3, "uc", elsewhere, true));
-        a.ExpectMsg<Deliver>();
-        a.ExpectMsg<Deliver>();
-        b.ExpectMsg<Deliver>();
+        a.ExpectFrames(2);
+        b.ExpectFrames(1);
         elsewhere.ExpectMsg<Deliver>();
         registry.Tell(new BroadcastToRoom("x", 1, default, "1"u8.ToArray()));
 

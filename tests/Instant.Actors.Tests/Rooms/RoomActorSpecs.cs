@@ -5,7 +5,9 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Instant.Actors.Connections;
 using Instant.Actors.Identity;
+using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
+using Instant.Protocol;
 using Xunit;
 
 namespace Instant.Actors.Tests.Rooms;
@@ -25,6 +27,15 @@ public class RoomActorSpecs : TestKit
 
     private JsonElement NextFrame(TestProbe probe) => Frame(probe.ExpectMsg<Deliver>());
 
+    private static List<JsonElement> ExpectFrames(TestProbe probe, int count)
+        => probe.ExpectFrames(count).Select(f => JsonDocument.Parse(f).RootElement).ToList();
+
+    private static string Joined(JsonElement frame)
+    {
+        Assert.Equal("joined", frame.GetProperty("type").GetString());
+        return frame.GetProperty("data").GetProperty("id").GetString()!;
+    }
+
     private (IActorRef Room, TestProbe A, TestProbe B) RoomWithTwo()
     {
         var room = NewRoom();
@@ -32,10 +43,60 @@ public class RoomActorSpecs : TestKit
         var b = CreateTestProbe();
         room.Tell(new JoinRoom("r", 1, "uuid-a", a, Announce: true));
         room.Tell(new JoinRoom("r", 2, "uuid-b", b, Announce: true));
-        a.ExpectMsg<Deliver>();
-        a.ExpectMsg<Deliver>();
-        b.ExpectMsg<Deliver>();
+        ExpectFrames(a, 2);
+        ExpectFrames(b, 1);
         return (room, a, b);
+    }
+
+    [Fact]
+    public void Joins_sent_together_reach_each_member_in_order_from_its_own_joined_on()
+    {
+        var room = NewRoom();
+        var probes = Enumerable.Range(1, 40).Select(_ => CreateTestProbe()).ToList();
+
+        for (int i = 0; i < probes.Count; i++)
+        {
+            room.Tell(new JoinRoom("r", i + 1, $"uuid-{i + 1}", probes[i], Announce: true));
+        }
+
+        for (int i = 0; i < probes.Count; i++)
+        {
+            var seen = ExpectFrames(probes[i], probes.Count - i).Select(Joined);
+            Assert.Equal(Enumerable.Range(i + 1, probes.Count - i).Select(n => IdFormat.ToHex(n)), seen);
+        }
+
+        probes[0].ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_relay_hands_each_member_a_batch_of_presence_in_one_message_a_newcomer_from_its_own_join()
+    {
+        var rooms = CreateTestProbe();
+        var relay = Sys.ActorOf(RoomRelayActor.Props("r", new RoomRelayServices(rooms, TimeProvider.System, Clustered: true)));
+        var (a, b, c) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        relay.Tell(new JoinRoom("r", 1, "ua", a, Announce: true));
+        relay.Tell(new JoinRoom("r", 2, "ub", b, Announce: true));
+        relay.Tell(new JoinRoom("r", 3, "uc", c, Announce: true));
+        rooms.ExpectMsg<AttachMember>();
+        rooms.ExpectMsg<AttachMember>();
+        rooms.ExpectMsg<AttachMember>();
+        relay.Tell(new RelayPresence(ServerFrames.Joined(1, "ua", 0), 1, "node"));
+        Assert.Equal("0000000000000001", Joined(NextFrame(a)));
+
+        // Someone elsewhere joins, then b and c; someone elsewhere leaves.
+        relay.Tell(new RelayPresence([
+            new PresenceChange(ServerFrames.Joined(7, "u7", 0), 7, "elsewhere"),
+            new PresenceChange(ServerFrames.Joined(2, "ub", 0), 2, "node"),
+            new PresenceChange(ServerFrames.Joined(3, "uc", 0), 3, "node"),
+            new PresenceChange(ServerFrames.Left(7, 0), 7, null),
+        ]));
+
+        Assert.Equal(4, a.ExpectMsg<DeliverFrames>().Frames.Count);
+        var toB = b.ExpectMsg<DeliverFrames>().Frames.Select(f => JsonDocument.Parse(f).RootElement).ToList();
+        Assert.Equal(["joined", "joined", "left"], toB.Select(f => f.GetProperty("type").GetString()));
+        Assert.Equal("0000000000000002", Joined(toB[0]));
+        Assert.Equal(2, c.ExpectMsg<DeliverFrames>().Frames.Count);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
