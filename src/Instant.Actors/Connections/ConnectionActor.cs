@@ -29,6 +29,7 @@ public sealed class ConnectionActor : UntypedActor
     private ICancelable? _deadlineCheck;
     private bool _sinkClosed;
     private TaskCompletionSource<IActorRef>? _opened;
+    private IConnectionHookState? _hooks;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
@@ -92,7 +93,8 @@ public sealed class ConnectionActor : UntypedActor
     protected override void PreStart()
     {
         _services.Directory.Add(_identity.Id, Self);
-        Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now));
+        _hooks = _services.Hooks?.Connect(_identity, Self);
+        Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now, _hooks is null ? null : _hooks.WriteIdentityFields));
         if (!IsApi)
         {
             // The API group is in no room: it only unicasts, by participant id.
@@ -115,6 +117,7 @@ public sealed class ConnectionActor : UntypedActor
         }
 
         _deadlineCheck?.Cancel();
+        _hooks?.OnDisconnect();
         _services.Directory.Remove(_identity.Id);
         if (!IsApi)
         {
@@ -136,6 +139,11 @@ public sealed class ConnectionActor : UntypedActor
         {
             SendError(frame.Seq, ProtocolError.RateLimited, null);
             return;
+        }
+
+        if (_hooks is not null && _hooks.OnFrame(frame))
+        {
+            return; // a plugin took it
         }
 
         switch (frame.Type)
