@@ -3,8 +3,8 @@ namespace Instant.Web.Plugins;
 /// <summary>
 /// Finds plugins by name or path. An entry containing <c>/</c> is a path to a plugin file or
 /// directory; any other entry is a name, looked up on the plugin path: first the path entries
-/// that are files, then the directories, each directory's files before its subdirectories
-/// (in ordinal order of their names).
+/// that are files, then the files in the path's directories, then their subdirectories
+/// (each directory in path order, its entries in ordinal order of their names).
 /// </summary>
 public sealed class PluginLocator(IReadOnlyList<string> pluginPath)
 {
@@ -38,17 +38,20 @@ public sealed class PluginLocator(IReadOnlyList<string> pluginPath)
             }
         }
 
-        foreach (var directory in pluginPath.Where(Directory.Exists))
+        var directories = pluginPath.Where(Directory.Exists).ToList();
+        foreach (var directory in directories)
         {
-            var files = Directory.GetFiles(directory, "*" + AssemblyExtension).Order(StringComparer.Ordinal);
-            foreach (var path in files)
+            foreach (var path in Directory.GetFiles(directory, "*" + AssemblyExtension).Order(StringComparer.Ordinal))
             {
                 if (NameOf(Path.GetFileName(path)) == name && FileCandidate(path) is { } file)
                 {
                     return file;
                 }
             }
+        }
 
+        foreach (var directory in directories)
+        {
             foreach (var path in Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
             {
                 if (NameOf(Path.GetFileName(path)) == name && DirectoryCandidate(path) is { } found)
