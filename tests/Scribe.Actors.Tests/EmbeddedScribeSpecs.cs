@@ -1,65 +1,18 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
-using Instant.Actors.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Scribe.Actors.Hosting;
 using Scribe.Actors.Protocol;
 using Scribe.Actors.Stores;
 using Xunit;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Tests;
-
-/// <summary>A participant inside the host's actor system, seen by the room like any WebSocket client.</summary>
-internal sealed class InProcessClient : IConnectionSink
-{
-    private readonly Channel<JsonObject> _frames = Channel.CreateUnbounded<JsonObject>();
-    private IActorRef _connection = ActorRefs.Nobody;
-    private long _seq;
-
-    public string Id { get; private set; } = string.Empty;
-
-    public static async Task<InProcessClient> JoinAsync(InstantConnections connections, string room, CancellationToken cancellation)
-    {
-        var client = new InProcessClient();
-        var (id, uuid) = connections.NewParticipant();
-        client.Id = Protocol.ScribeIds.Format(id);
-        client._connection = await connections.OpenAsync(new ConnectionIdentity(room, id, uuid), client);
-        await client.ReceiveAsync(f => (string?)f["type"] == "identity", cancellation);
-        return client;
-    }
-
-    public bool TrySend(byte[] frame) => _frames.Writer.TryWrite(JsonNode.Parse(frame)!.AsObject());
-
-    public void Close(ConnectionCloseReason reason) => _frames.Writer.TryComplete();
-
-    public void Send(object frame)
-    {
-        var node = JsonSerializer.SerializeToNode(frame)!.AsObject();
-        node["seq"] = _seq++;
-        _connection.Tell(ClientFrameParser.TryParse(JsonSerializer.SerializeToUtf8Bytes(node))!);
-    }
-
-    public void Leave() => _connection.Tell(SocketClosed.ByClient);
-
-    public async Task<JsonObject> ReceiveAsync(Func<JsonObject, bool> match, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            var frame = await _frames.Reader.ReadAsync(cancellation);
-            if (match(frame))
-            {
-                return frame;
-            }
-        }
-    }
-}
 
 public sealed class EmbeddedScribeSpecs : IDisposable
 {
@@ -98,18 +51,18 @@ public sealed class EmbeddedScribeSpecs : IDisposable
             var connections = host.Services.GetRequiredService<InstantConnections>();
             var system = host.Services.GetRequiredService<ActorSystem>();
 
-            var alice = await InProcessClient.JoinAsync(connections, "lobby", cts.Token);
+            var alice = await InProcessParticipant.JoinAsync(connections, "lobby", cts.Token);
             // The Scribe attaches while the host starts; poll the room's participant list until it is there.
             JsonObject who;
             do
             {
-                alice.Send(new { type = "who" });
+                alice.SendJson(new { type = "who" });
                 who = await alice.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token);
             }
             while (who["data"]!.AsObject().Count < 2 && !cts.Token.IsCancellationRequested);
 
             Assert.Equal(2, who["data"]!.AsObject().Count);
-            alice.Send(new { type = "broadcast", data = new { type = "who" } });
+            alice.SendJson(new { type = "broadcast", data = new { type = "who" } });
             var nick = await alice.ReceiveAsync(f => (string?)f["data"]?["type"] == "nick" && (string?)f["type"] == "unicast", cts.Token);
             Assert.Equal("Embedded", (string?)nick["data"]!["nick"]);
             string scribeId = (string)nick["from"]!;
@@ -117,7 +70,7 @@ public sealed class EmbeddedScribeSpecs : IDisposable
 
             for (int i = 0; i < 10; i++)
             {
-                alice.Send(new { type = "broadcast", data = new { type = "post", nick = "alice", text = "embedded " + i, parent = (string?)null } });
+                alice.SendJson(new { type = "broadcast", data = new { type = "post", nick = "alice", text = "embedded " + i, parent = (string?)null } });
             }
 
             var scribe = EmbeddedScribes.Find(system, "lobby");
@@ -127,15 +80,15 @@ public sealed class EmbeddedScribeSpecs : IDisposable
             }
 
             alice.Leave();
-            var bob = await InProcessClient.JoinAsync(connections, "lobby", cts.Token);
-            bob.Send(new { type = "broadcast", data = new { type = "log-query" } });
+            var bob = await InProcessParticipant.JoinAsync(connections, "lobby", cts.Token);
+            bob.SendJson(new { type = "broadcast", data = new { type = "log-query" } });
             var info = await bob.ReceiveAsync(f => (string?)f["data"]?["type"] == "log-info", cts.Token);
             Assert.Equal(scribeId, (string?)info["from"]);
             Assert.Equal(10, (int)info["data"]!["length"]!);
-            bob.Send(new { type = "unicast", to = scribeId, data = new { type = "log-request", to = (string?)info["data"]!["to"] } });
+            bob.SendJson(new { type = "unicast", to = scribeId, data = new { type = "log-request", to = (string?)info["data"]!["to"] } });
             var history = await bob.ReceiveAsync(f => (string?)f["data"]?["type"] == "log", cts.Token);
             Assert.Equal(Enumerable.Range(0, 10).Select(i => "embedded " + i), history["data"]!["data"]!.AsArray().Select(p => (string?)p!["text"]));
-            Assert.Equal(alice.Id, (string?)history["data"]!["data"]![0]!["from"]);
+            Assert.Equal(alice.WireId, (string?)history["data"]!["data"]![0]!["from"]);
 
             await host.StopAsync(cts.Token);
         }
@@ -155,26 +108,26 @@ public sealed class EmbeddedScribeSpecs : IDisposable
         var connections = host.Services.GetRequiredService<InstantConnections>();
         var directory = host.Services.GetRequiredService<ParticipantDirectory>();
 
-        async Task<JsonObject> OthersAsync(InProcessClient client)
+        async Task<JsonObject> OthersAsync(InProcessParticipant client)
         {
             JsonObject who;
             do
             {
-                client.Send(new { type = "who" });
+                client.SendJson(new { type = "who" });
                 who = (JsonObject)(await client.ReceiveAsync(f => (string?)f["type"] == "who", cts.Token))["data"]!;
             }
             while (who.Count < 2 && !cts.Token.IsCancellationRequested);
 
-            who.Remove(client.Id);
+            who.Remove(client.WireId);
             return who;
         }
 
-        var first = await InProcessClient.JoinAsync(connections, "restart", cts.Token);
+        var first = await InProcessParticipant.JoinAsync(connections, "restart", cts.Token);
         var before = await OthersAsync(first);
         var (scribeId, scribeInfo) = before.Single();
 
         // The server closes the Scribe's connection (as when it drops a stalled reader).
-        directory.Find(Protocol.ScribeIds.Parse(scribeId)!.Value)!.Tell(new CloseConnection(ConnectionCloseReason.OutboxOverflow));
+        directory.Find(IdFormat.ParseLenient(scribeId)!.Value)!.Tell(new CloseConnection(ConnectionCloseReason.OutboxOverflow));
         await first.ReceiveAsync(f => (string?)f["type"] == "left" && (string?)f["data"]!["id"] == scribeId, cts.Token);
 
         var rejoined = await first.ReceiveAsync(f => (string?)f["type"] == "joined", cts.Token);

@@ -5,6 +5,7 @@ using Instant.Web;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Stores;
 using Xunit;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Tests;
 
@@ -204,7 +205,7 @@ public sealed class EndToEndSpecs : IAsyncLifetime
         }
 
         var logged = ReadLines(log).Select(LogLineParser.Parse).OfType<LogLine>().Where(l => l.Tag == "POST")
-            .Select(l => Protocol.ScribeIds.Parse(l["id"] as string)!.Value).ToList();
+            .Select(l => IdFormat.ParseLenient(l["id"] as string)!.Value).ToList();
         Assert.True(logged.Count >= 2000);
         using var store = new SqliteMessageStore(db);
         var stored = store.All().Select(e => e.Id).ToHashSet();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Scribe.Actors.Logging;
 using Xunit;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Tests;
 
@@ -91,7 +92,7 @@ public sealed class LogfileSpecs : IDisposable
         restorer.ReadWithRotation(path, LogRotation.Never);
         var result = restorer.Result();
 
-        Assert.Equal(["0005FFC2FCABA001", "0005FFC2FCABA401"], result.Entries.Select(e => Protocol.ScribeIds.Format(e.Id)));
+        Assert.Equal(["0005FFC2FCABA001", "0005FFC2FCABA401"], result.Entries.Select(e => IdFormat.ToHex(e.Id)));
         Assert.Equal("zo\u00eb \u2603", result.Entries[0].Nick);
         Assert.Equal("hello\nworld", result.Entries[0].Text);
         Assert.Equal("it's", result.Entries[1].Text);
@@ -211,5 +212,5 @@ public sealed class LogfileSpecs : IDisposable
     }
 
     private static void WritePost(LogfileWriter writer, long id, string text)
-        => writer.Write("POST", ("id", Protocol.ScribeIds.Format(id)), ("parent", null), ("from", null), ("nick", "n"), ("text", text));
+        => writer.Write("POST", ("id", IdFormat.ToHex(id)), ("parent", null), ("from", null), ("nick", "n"), ("text", text));
 }

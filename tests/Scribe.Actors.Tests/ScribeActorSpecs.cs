@@ -8,6 +8,7 @@ using Scribe.Actors.Logging;
 using Scribe.Actors.Protocol;
 using Scribe.Actors.Stores;
 using Xunit;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Tests;
 
@@ -66,14 +67,14 @@ public sealed class ScribeActorSpecs : TestKit
 
     private ServerFrame FromPeer(string type, object data, string from = Peer, string? to = null)
     {
-        string id = ScribeIds.Format(_nextId += 0x400);
+        string id = IdFormat.ToHex(_nextId += 0x400);
         return to is null
             ? Frame(new { type, id, from, data })
             : Frame(new { type, id, from, to, data });
     }
 
     private ServerFrame Post(string text, string from = Peer, string? parent = null, string? id = null)
-        => Frame(new { type = "broadcast", id = id ?? ScribeIds.Format(_nextId += 0x400), from, data = new { type = "post", nick = "alice", text, parent } });
+        => Frame(new { type = "broadcast", id = id ?? IdFormat.ToHex(_nextId += 0x400), from, data = new { type = "post", nick = "alice", text, parent } });
 
     private static List<Sent> ExpectStartup(Akka.TestKit.TestProbe wire, bool pull = true, bool nick = true)
     {
@@ -180,13 +181,13 @@ public sealed class ScribeActorSpecs : TestKit
         scribe.Tell(Frame(new { type = "joined", data = new { id = Peer, uuid = "peer-uuid" } }));
         for (int i = 1; i <= 6; i++)
         {
-            scribe.Tell(Post("p" + i, id: ScribeIds.Format(i * 0x400L)));
+            scribe.Tell(Post("p" + i, id: IdFormat.ToHex(i * 0x400L)));
         }
 
-        scribe.Tell(FromPeer("unicast", new { type = "log-request", from = ScribeIds.Format(0x800), to = ScribeIds.Format(0xC00), key = new { k = 1 } }, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-request", from = IdFormat.ToHex(0x800), to = IdFormat.ToHex(0xC00), key = new { k = 1 } }, to: Self));
         var log = wire.ExpectMsg<Sent>(s => s.DataType == "log");
         var data = log.Frame["data"]!;
-        Assert.Equal([ScribeIds.Format(0x800), ScribeIds.Format(0xC00)], data["data"]!.AsArray().Select(e => (string?)e!["id"]));
+        Assert.Equal([IdFormat.ToHex(0x800), IdFormat.ToHex(0xC00)], data["data"]!.AsArray().Select(e => (string?)e!["id"]));
         var first = data["data"]![0]!;
         Assert.Equal(0x800L >> 10, (long)first["timestamp"]!);
         Assert.Equal(Peer, (string?)first["from"]);
@@ -200,7 +201,7 @@ public sealed class ScribeActorSpecs : TestKit
         Assert.Equal(["p4", "p5", "p6"], capped.Select(e => (string?)e!["text"]));
 
         // A length above maxlen is capped; to + length gives the newest up to to.
-        scribe.Tell(FromPeer("unicast", new { type = "log-request", to = ScribeIds.Format(0x1400), length = 2 }, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-request", to = IdFormat.ToHex(0x1400), length = 2 }, to: Self));
         var upTo = wire.ExpectMsg<Sent>(s => s.DataType == "log").Frame["data"]!["data"]!.AsArray();
         Assert.Equal(["p4", "p5"], upTo.Select(e => (string?)e!["text"]));
         Assert.Contains("] LOGSEND to='" + Peer + "'", LogText);
@@ -222,9 +223,9 @@ public sealed class ScribeActorSpecs : TestKit
 
         Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request" }));
         Assert.Equal(["t46", "t47", "t48", "t49", "t50"], Reply(new { type = "log-request", length = 1000 }));
-        Assert.Equal(["t3", "t4"], Reply(new { type = "log-request", from = ScribeIds.Format(3 * 0x400L), length = 2 }));
+        Assert.Equal(["t3", "t4"], Reply(new { type = "log-request", from = IdFormat.ToHex(3 * 0x400L), length = 2 }));
         // Both bounds: the protocol ignores length, the cap still holds (newest of the range kept).
-        Assert.Equal(["t36", "t37", "t38", "t39", "t40"], Reply(new { type = "log-request", from = ScribeIds.Format(0), to = ScribeIds.Format(40 * 0x400L), length = 1000 }));
+        Assert.Equal(["t36", "t37", "t38", "t39", "t40"], Reply(new { type = "log-request", from = IdFormat.ToHex(0), to = IdFormat.ToHex(40 * 0x400L), length = 1000 }));
         Assert.All(store.Amounts, amount => Assert.InRange(amount ?? int.MaxValue, 0, 5));
         Assert.Equal(4, store.Amounts.Count);
     }
@@ -346,15 +347,15 @@ public sealed class ScribeActorSpecs : TestKit
         ExpectStartup(wire);
 
         // A peer holding posts 1..4 answers the query.
-        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = ScribeIds.Format(0x400), to = ScribeIds.Format(0x1000), length = 4 }, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = IdFormat.ToHex(0x400), to = IdFormat.ToHex(0x1000), length = 4 }, to: Self));
         var request = wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
         Assert.Equal(Peer, request.To);
-        Assert.Equal(ScribeIds.Format(0x1000), (string?)request.Frame["data"]!["to"]);
+        Assert.Equal(IdFormat.ToHex(0x1000), (string?)request.Frame["data"]!["to"]);
 
         scribe.Tell(FromPeer("unicast", new
         {
             type = "log",
-            data = Enumerable.Range(1, 4).Select(i => new { id = ScribeIds.Format(i * 0x400L), parent = (string?)null, from = Peer, nick = "n", text = "old " + i, timestamp = 1 }).ToArray(),
+            data = Enumerable.Range(1, 4).Select(i => new { id = IdFormat.ToHex(i * 0x400L), parent = (string?)null, from = Peer, nick = "n", text = "old " + i, timestamp = 1 }).ToArray(),
             uuids = new Dictionary<string, string> { [Peer] = "peer-uuid" },
         }, to: Self));
 
@@ -365,7 +366,7 @@ public sealed class ScribeActorSpecs : TestKit
         Assert.Contains("] LOGUUID id='" + Peer + "' uuid='peer-uuid'", LogText);
 
         // The same peer offers the same range again; a request yields nothing new; done.
-        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = ScribeIds.Format(0x400), to = ScribeIds.Format(0x1000), length = 4 }, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = IdFormat.ToHex(0x400), to = IdFormat.ToHex(0x1000), length = 4 }, to: Self));
         var done = wire.ExpectMsg<Sent>(s => s.DataType is "log-done" or "log-request", TimeSpan.FromSeconds(5));
         if (done.DataType == "log-request")
         {
@@ -392,8 +393,8 @@ public sealed class ScribeActorSpecs : TestKit
         var query = wire.ExpectMsg<Sent>(s => s.DataType == "log-query");
         Assert.Equal(Other, query.To);
 
-        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = ScribeIds.Format(0x800), to = ScribeIds.Format(0x1000), length = 3 }, to: Self));
-        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = ScribeIds.Format(0x400), to = ScribeIds.Format(0x1000), length = 4 }, from: Other, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = IdFormat.ToHex(0x800), to = IdFormat.ToHex(0x1000), length = 3 }, to: Self));
+        scribe.Tell(FromPeer("unicast", new { type = "log-info", from = IdFormat.ToHex(0x400), to = IdFormat.ToHex(0x1000), length = 4 }, from: Other, to: Self));
         var request = wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
         Assert.Equal(Other, request.To);
     }
@@ -408,7 +409,7 @@ public sealed class ScribeActorSpecs : TestKit
 
         var (scribe, passive) = Start(new ScribeSettings { DontStay = true, DontPull = true });
         ExpectStartup(passive, pull: false);
-        scribe.Tell(FromPeer("broadcast", new { type = "log-info", from = ScribeIds.Format(0x400), to = ScribeIds.Format(0x400), length = 1 }));
+        scribe.Tell(FromPeer("broadcast", new { type = "log-info", from = IdFormat.ToHex(0x400), to = IdFormat.ToHex(0x400), length = 1 }));
         scribe.Tell(FromPeer("broadcast", new { type = "log-inquiry" }));
         passive.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         scribe.Tell(FromPeer("broadcast", new { type = "log-done" }));
@@ -441,7 +442,7 @@ public sealed class ScribeActorSpecs : TestKit
             pushed.AddRange(frame.Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["id"]));
         }
 
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => ScribeIds.Format(i * 0x400L)), pushed);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => IdFormat.ToHex(i * 0x400L)), pushed);
         wire.ExpectMsg<Sent>(s => s.DataType == "log-inquiry");
 
         // A request for everything gets the newest posts that fit; the requester pages on.
@@ -449,7 +450,7 @@ public sealed class ScribeActorSpecs : TestKit
         var reply = wire.ExpectMsg<Sent>(s => s.DataType == "log");
         var ids = reply.Frame["data"]!["data"]!.AsArray().Select(e => (string?)e!["id"]).ToList();
         Assert.InRange(ids.Count, 1, 29);
-        Assert.Equal(ScribeIds.Format(30 * 0x400L), ids[^1]);
+        Assert.Equal(IdFormat.ToHex(30 * 0x400L), ids[^1]);
         Assert.True(reply.ToString().Length <= 10_000);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Scribe.Actors.Stores;
 using Xunit;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Tests;
 
@@ -172,7 +173,7 @@ public sealed class StoreSpecs : IDisposable
         {
             var entries = store.Query(null, null, null);
             Assert.Equal(2, entries.Count);
-            Assert.Equal("0005FFC2FCABA001", Protocol.ScribeIds.Format(entries[0].Id));
+            Assert.Equal("0005FFC2FCABA001", IdFormat.ToHex(entries[0].Id));
             Assert.Null(entries[0].Parent);
             Assert.Equal(entries[0].Id, entries[1].Parent);
             Assert.Equal("zoë", entries[1].Nick);

@@ -9,6 +9,7 @@ using Akka.Configuration;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Protocol;
 using Scribe.Actors.Stores;
+using Instant.Protocol;
 
 int ingestPosts = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 int databaseSize = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
@@ -34,7 +35,7 @@ finally
 byte[] PostFrame(long id) => JsonSerializer.SerializeToUtf8Bytes(new
 {
     type = "broadcast",
-    id = ScribeIds.Format(id),
+    id = IdFormat.ToHex(id),
     from = Peer,
     timestamp = id >> 10,
     data = new { type = "post", nick = "bench", text = "The quick brown fox jumps over the lazy dog, post " + id, parent = (string?)null },
@@ -103,10 +104,10 @@ async Task QueryAsync()
         byte[] request = JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = "unicast",
-            id = ScribeIds.Format(Base + round),
+            id = IdFormat.ToHex(Base + round),
             from = Peer,
             to = "0000000000010000",
-            data = new { type = "log-request", to = ScribeIds.Format(to), length = 1000 },
+            data = new { type = "log-request", to = IdFormat.ToHex(to), length = 1000 },
         });
         var clock = Stopwatch.StartNew();
         var reply = transport.Next();
@@ -142,7 +143,7 @@ async Task QueryAsync()
         byte[] query = JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = "broadcast",
-            id = ScribeIds.Format(Base + 1000 + round),
+            id = IdFormat.ToHex(Base + 1000 + round),
             from = Peer,
             data = new { type = "log-query" },
         });
@@ -166,7 +167,7 @@ async Task QueryAsync()
         byte[] request = JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = "unicast",
-            id = ScribeIds.Format(Base + 2000 + round),
+            id = IdFormat.ToHex(Base + 2000 + round),
             from = Peer,
             to = "0000000000010000",
             data = new { type = "log-request" },

@@ -5,6 +5,7 @@ using Instant.Actors.Cluster;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
+using Instant.Protocol;
 
 namespace Instant.Actors.Connections;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Instant.Actors.Identity;
+using Instant.Protocol;
 
 namespace Instant.Actors.Connections;
 

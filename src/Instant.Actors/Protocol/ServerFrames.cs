@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Instant.Actors.Identity;
+using Instant.Protocol;
 
 namespace Instant.Actors.Protocol;
 
@@ -22,7 +23,7 @@ public static class ServerFrames
     public static byte[] Identity(ServerInfo server, long id, string uuid, long timestamp, Action<Utf8JsonWriter>? extraFields = null)
         => Write(timestamp, default, (w, _) =>
         {
-            w.WriteString("type"u8, MessageTypes.Identity);
+            w.WriteString("type"u8, MessageTypes.Utf8.Identity);
             w.WriteStartObject("data"u8);
             w.WriteString("id"u8, IdFormat.ToHex(id));
             w.WriteString("uuid"u8, uuid);
@@ -41,7 +42,7 @@ public static class ServerFrames
     public static byte[] Joined(long id, string uuid, long timestamp)
         => Write(timestamp, default, (w, _) =>
         {
-            w.WriteString("type"u8, MessageTypes.Joined);
+            w.WriteString("type"u8, MessageTypes.Utf8.Joined);
             w.WriteStartObject("data"u8);
             w.WriteString("id"u8, IdFormat.ToHex(id));
             w.WriteString("uuid"u8, uuid);
@@ -51,7 +52,7 @@ public static class ServerFrames
     public static byte[] Left(long id, long timestamp)
         => Write(timestamp, default, (w, _) =>
         {
-            w.WriteString("type"u8, MessageTypes.Left);
+            w.WriteString("type"u8, MessageTypes.Utf8.Left);
             w.WriteStartObject("data"u8);
             w.WriteString("id"u8, IdFormat.ToHex(id));
             w.WriteEndObject();
@@ -60,7 +61,7 @@ public static class ServerFrames
     public static byte[] Pong(ReadOnlyMemory<byte> seq, long timestamp)
         => Write(timestamp, seq, (w, s) =>
         {
-            w.WriteString("type"u8, MessageTypes.Pong);
+            w.WriteString("type"u8, MessageTypes.Utf8.Pong);
             WriteRaw(w, "seq"u8, s);
         });
 
@@ -68,7 +69,7 @@ public static class ServerFrames
     public static byte[] Who(ReadOnlyMemory<byte> seq, IEnumerable<KeyValuePair<long, string>> participants, long timestamp)
         => Write(timestamp, seq, (w, s) =>
         {
-            w.WriteString("type"u8, MessageTypes.Who);
+            w.WriteString("type"u8, MessageTypes.Utf8.Who);
             WriteRaw(w, "seq"u8, s);
             w.WriteStartObject("data"u8);
             foreach (var (id, uuid) in participants)
@@ -85,7 +86,7 @@ public static class ServerFrames
     public static byte[] Response(ReadOnlyMemory<byte> seq, long messageId, string relayedType, long timestamp)
         => Write(timestamp, seq, (w, s) =>
         {
-            w.WriteString("type"u8, MessageTypes.Response);
+            w.WriteString("type"u8, MessageTypes.Utf8.Response);
             WriteRaw(w, "seq"u8, s);
             w.WriteStartObject("data"u8);
             w.WriteString("id"u8, IdFormat.ToHex(messageId));
@@ -102,7 +103,7 @@ public static class ServerFrames
     public static byte[] Error(ReadOnlyMemory<byte> seq, ProtocolError error, Action<Utf8JsonWriter>? writeDetail, long timestamp)
         => Write(timestamp, seq, (w, s) =>
         {
-            w.WriteString("type"u8, MessageTypes.Error);
+            w.WriteString("type"u8, MessageTypes.Utf8.Error);
             WriteRaw(w, "seq"u8, s);
             w.WriteStartObject("data"u8);
             w.WriteString("code"u8, error.Code);

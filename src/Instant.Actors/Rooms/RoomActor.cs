@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
+using Instant.Protocol;
 
 namespace Instant.Actors.Rooms;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Instant.Protocol;
 
 namespace Instant.Load.Client;
 
@@ -109,27 +110,27 @@ internal static class FrameScanner
 
     private static FrameType EnvelopeType(ref Utf8JsonReader r)
     {
-        if (r.ValueTextEquals("broadcast"u8)) return FrameType.Broadcast;
-        if (r.ValueTextEquals("unicast"u8)) return FrameType.Unicast;
-        if (r.ValueTextEquals("response"u8)) return FrameType.Response;
-        if (r.ValueTextEquals("pong"u8)) return FrameType.Pong;
-        if (r.ValueTextEquals("joined"u8)) return FrameType.Joined;
-        if (r.ValueTextEquals("left"u8)) return FrameType.Left;
-        if (r.ValueTextEquals("identity"u8)) return FrameType.Identity;
-        if (r.ValueTextEquals("who"u8)) return FrameType.Who;
-        if (r.ValueTextEquals("error"u8)) return FrameType.Error;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Broadcast)) return FrameType.Broadcast;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Unicast)) return FrameType.Unicast;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Response)) return FrameType.Response;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Pong)) return FrameType.Pong;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Joined)) return FrameType.Joined;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Left)) return FrameType.Left;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Identity)) return FrameType.Identity;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Who)) return FrameType.Who;
+        if (r.ValueTextEquals(MessageTypes.Utf8.Error)) return FrameType.Error;
         return FrameType.Other;
     }
 
     private static PayloadType DataType(ref Utf8JsonReader r)
     {
-        if (r.ValueTextEquals("post"u8)) return PayloadType.Post;
-        if (r.ValueTextEquals("nick"u8)) return PayloadType.Nick;
-        if (r.ValueTextEquals("who"u8)) return PayloadType.Who;
-        if (r.ValueTextEquals("log-query"u8)) return PayloadType.LogQuery;
-        if (r.ValueTextEquals("log-info"u8)) return PayloadType.LogInfo;
-        if (r.ValueTextEquals("log-request"u8)) return PayloadType.LogRequest;
-        if (r.ValueTextEquals("log"u8)) return PayloadType.Log;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.Post)) return PayloadType.Post;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.Nick)) return PayloadType.Nick;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.Who)) return PayloadType.Who;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.LogQuery)) return PayloadType.LogQuery;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.LogInfo)) return PayloadType.LogInfo;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.LogRequest)) return PayloadType.LogRequest;
+        if (r.ValueTextEquals(PayloadTypes.Utf8.Log)) return PayloadType.Log;
         return PayloadType.Other;
     }
 }

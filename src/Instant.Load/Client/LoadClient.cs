@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Instant.Protocol;
 using Instant.Load.Metrics;
 
 namespace Instant.Load.Client;
@@ -389,9 +390,9 @@ internal sealed class LoadClient
         }
         if ((Role & ClientRole.Browser) != 0)
         {
-            _ = SendAsync(Envelope("broadcast", null, w => { w.WriteString("type", "nick"); w.WriteString("nick", Nick); w.WriteString("uuid", _uuid); }));
-            _ = SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "who")));
-            if (_pull == null) _ = SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "log-query")));
+            _ = SendAsync(Envelope(MessageTypes.Broadcast, null, w => { w.WriteString("type", PayloadTypes.Nick); w.WriteString("nick", Nick); w.WriteString("uuid", _uuid); }));
+            _ = SendAsync(Envelope(MessageTypes.Broadcast, null, w => w.WriteString("type", PayloadTypes.Who)));
+            if (_pull == null) _ = SendAsync(Envelope(MessageTypes.Broadcast, null, w => w.WriteString("type", PayloadTypes.LogQuery)));
         }
         if (_pull != null && !link.IsReconnect) _ = PullHistoryAsync();
         link.Identity.TrySetResult(true);
@@ -424,14 +425,14 @@ internal sealed class LoadClient
         switch (type)
         {
             case PayloadType.Who when browser:
-                _ = SendAsync(Envelope("unicast", from, w => { w.WriteString("type", "nick"); w.WriteString("nick", Nick); w.WriteString("uuid", _uuid); }));
+                _ = SendAsync(Envelope(MessageTypes.Unicast, from, w => { w.WriteString("type", PayloadTypes.Nick); w.WriteString("nick", Nick); w.WriteString("uuid", _uuid); }));
                 break;
             case PayloadType.LogQuery when (browser || serves) && _logs != null:
                 if (from == ParticipantId && !browser) break;
-                _ = SendAsync(Envelope("unicast", from, _logs.WriteInfo));
+                _ = SendAsync(Envelope(MessageTypes.Unicast, from, _logs.WriteInfo));
                 break;
             case PayloadType.LogRequest when (browser || serves) && _logs != null:
-                _ = SendAsync(Envelope("unicast", from, w => _logs.WriteLog(w, data)));
+                _ = SendAsync(Envelope(MessageTypes.Unicast, from, w => _logs.WriteLog(w, data)));
                 break;
             case PayloadType.LogInfo when _pull != null && from != ParticipantId:
                 _pull.OnInfo(from, data);
@@ -457,7 +458,7 @@ internal sealed class LoadClient
         try
         {
             long queried = Stopwatch.GetTimestamp();
-            await SendAsync(Envelope("broadcast", null, w => w.WriteString("type", "log-query"))).ConfigureAwait(false);
+            await SendAsync(Envelope(MessageTypes.Broadcast, null, w => w.WriteString("type", PayloadTypes.LogQuery))).ConfigureAwait(false);
             string? peer = await pull.ChoosePeerAsync(TimeSpan.FromSeconds(_ctx.Options.LogWaitSeconds), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             if (peer == null)
             {
@@ -467,7 +468,7 @@ internal sealed class LoadClient
             }
             M.HistoryInfo.RecordValue(LoadMetrics.Micros(queried, pull.FirstInfoTicks));
             long requested = Stopwatch.GetTimestamp();
-            await SendAsync(Envelope("unicast", peer, w => { w.WriteString("type", "log-request"); w.WriteString("key", HistoryPull.Key); })).ConfigureAwait(false);
+            await SendAsync(Envelope(MessageTypes.Unicast, peer, w => { w.WriteString("type", PayloadTypes.LogRequest); w.WriteString("key", HistoryPull.Key); })).ConfigureAwait(false);
             int received = await pull.Received.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             M.History.RecordValue(LoadMetrics.Micros(requested, pull.ReceivedTicks));
             Interlocked.Increment(ref M.HistoryDone);
@@ -523,10 +524,10 @@ internal sealed class LoadClient
             var w = _writer ??= new Utf8JsonWriter(_frame);
             w.Reset(_frame);
             w.WriteStartObject();
-            w.WriteString("type"u8, "broadcast"u8);
+            w.WriteString("type"u8, MessageTypes.Utf8.Broadcast);
             w.WriteNumber("seq"u8, ++_seq);
             w.WriteStartObject("data"u8);
-            w.WriteString("type"u8, "post"u8);
+            w.WriteString("type"u8, PayloadTypes.Utf8.Post);
             w.WriteString("nick"u8, Nick);
             w.WriteString("text"u8, _ctx.Padding);
             if (_lastPostIdLength > 0 && replyRatio > 0 && Random.Shared.NextDouble() < replyRatio)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Instant.Protocol;
 
 namespace Instant.Load.Client;
 
@@ -37,7 +38,7 @@ internal sealed class LogStore(int capacity)
     {
         lock (_posts)
         {
-            w.WriteString("type", "log-info");
+            w.WriteString("type", PayloadTypes.LogInfo);
             if (_posts.Count == 0)
             {
                 w.WriteNull("from");
@@ -64,7 +65,7 @@ internal sealed class LogStore(int capacity)
         }
         if (length is int len && len >= 0 && selected.Count > len)
             selected = from != null && to == null ? selected.Take(len).ToList() : selected.Skip(selected.Count - len).ToList();
-        w.WriteString("type", "log");
+        w.WriteString("type", PayloadTypes.Log);
         foreach (var name in new[] { "from", "to", "key" })
         {
             if (request.TryGetProperty(name, out var v)) { w.WritePropertyName(name); v.WriteTo(w); }

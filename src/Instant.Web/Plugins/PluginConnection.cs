@@ -5,6 +5,7 @@ using Instant.Actors.Connections;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Plugins;
+using Instant.Protocol;
 
 namespace Instant.Web.Plugins;
 

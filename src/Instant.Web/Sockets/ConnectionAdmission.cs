@@ -3,6 +3,7 @@ using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
+using Instant.Protocol;
 
 namespace Instant.Web.Sockets;
 

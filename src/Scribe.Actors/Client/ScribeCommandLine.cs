@@ -1,4 +1,5 @@
 using System.Globalization;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Client;
 
@@ -144,7 +145,7 @@ public static class ScribeCommandLine
                     break;
                 case "--push-logs":
                     string id = Value();
-                    if (!Protocol.ScribeIds.TryParse(id, out _))
+                    if (!IdFormat.TryParseLenient(id, out _))
                     {
                         throw new CommandLineException($"--push-logs: '{id}' is not a participant id (16 hex digits)");
                     }

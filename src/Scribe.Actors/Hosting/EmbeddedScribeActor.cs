@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Protocol;
@@ -22,7 +21,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
     private IMessageStore? _store;
     private IActorRef _scribe = ActorRefs.Nobody;
     private IActorRef? _connection;
-    private InProcessTransport? _transport;
+    private ParticipantTransport? _transport;
     private string? _uuid;
 
     public EmbeddedScribeActor(InstantConnections connections, EmbeddedScribeOptions options)
@@ -77,21 +76,19 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
 
     private void Connect()
     {
-        var (id, fresh) = _connections.NewParticipant();
-        _uuid ??= fresh;
-        _transport = new InProcessTransport();
+        var scribe = _scribe;
+        var participant = new InProcessParticipant(_connections, _options.Room, frame => scribe.Tell(new ServerFrame(frame)), _uuid);
+        _uuid ??= participant.Uuid; // the same identity for every reconnect of this process
+        _transport = new ParticipantTransport(participant);
         _scribe.Tell(new ScribeConnected(_transport));
-        _log!.Write("CONNECT", ("room", _options.Room), ("id", ScribeIds.Format(id)));
-        var transport = _transport;
-        _connections.OpenAsync(new ConnectionIdentity(_options.Room, id, _uuid), new ScribeConnectionSink(_scribe))
-            .PipeTo(Self, success: connection => new ConnectionOpened(connection, transport));
+        _log!.Write("CONNECT", ("room", _options.Room), ("id", participant.WireId));
+        participant.OpenAsync().PipeTo(Self, success: connection => new ConnectionOpened(connection));
     }
 
     private void Opened(ConnectionOpened opened)
     {
         _connection = opened.Connection;
         Context.Watch(_connection);
-        opened.Transport.Attach(_connection);
     }
 
     private void OnConnectionEnded()
@@ -110,7 +107,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
         }
     }
 
-    private sealed record ConnectionOpened(IActorRef Connection, InProcessTransport Transport);
+    private sealed record ConnectionOpened(IActorRef Connection);
     private sealed record StoreFailed(Exception Error);
 
     private sealed record Reconnect

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Scribe.Actors.Stores;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Logging;
 
@@ -156,11 +157,11 @@ public sealed class LogRestorer
             }
 
             string? type = data.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (type == "post" && ParseId(Str(root, "id")) is { } id && ParseId(Str(root, "from")) is { } from)
+            if (type == PayloadTypes.Post && ParseId(Str(root, "id")) is { } id && ParseId(Str(root, "from")) is { } from)
             {
                 _senders[id] = from;
             }
-            else if (type == "log" && data.TryGetProperty("data", out var list) && list.ValueKind == JsonValueKind.Array)
+            else if (type == PayloadTypes.Log && data.TryGetProperty("data", out var list) && list.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in list.EnumerateArray())
                 {
@@ -180,11 +181,7 @@ public sealed class LogRestorer
     private static string? Str(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    internal static long? ParseId(object? value) => value switch
-    {
-        string s when s.Length is > 0 and <= 16 && long.TryParse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id) && id >= 0 => id,
-        _ => null,
-    };
+    internal static long? ParseId(object? value) => value is string text ? IdFormat.ParseLenient(text) : null;
 
     private static bool IsVersionAtLeast12(object? version)
     {

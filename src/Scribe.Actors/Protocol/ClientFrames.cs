@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Scribe.Actors.Stores;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Protocol;
 
@@ -22,7 +23,7 @@ internal static class ClientFrames
 
     public static byte[] Ping(long seq, double next) => Build(w =>
     {
-        w.WriteString("type", "ping");
+        w.WriteString("type", MessageTypes.Ping);
         w.WriteStartObject("data");
         w.WriteNumber("next", next);
         w.WriteEndObject();
@@ -31,14 +32,14 @@ internal static class ClientFrames
 
     public static byte[] Who(long seq) => Build(w =>
     {
-        w.WriteString("type", "who");
+        w.WriteString("type", MessageTypes.Who);
         w.WriteNumber("seq", seq);
     });
 
     /// <summary>A broadcast (to is null) or unicast whose data the callback writes (inside the data object).</summary>
     public static byte[] Relay(long seq, string? to, string dataType, Action<Utf8JsonWriter>? data = null) => Build(w =>
     {
-        w.WriteString("type", to is null ? "broadcast" : "unicast");
+        w.WriteString("type", to is null ? MessageTypes.Broadcast : MessageTypes.Unicast);
         if (to is not null)
         {
             w.WriteString("to", to);
@@ -54,12 +55,12 @@ internal static class ClientFrames
     public static void WriteEntry(Utf8JsonWriter w, LogEntry e)
     {
         w.WriteStartObject();
-        w.WriteString("id", ScribeIds.Format(e.Id));
-        WriteStringOrNull(w, "parent", ScribeIds.Format(e.Parent));
+        w.WriteString("id", IdFormat.ToHex(e.Id));
+        WriteStringOrNull(w, "parent", IdFormat.ToHex(e.Parent));
         WriteStringOrNull(w, "nick", e.Nick);
         WriteStringOrNull(w, "text", e.Text);
         w.WriteNumber("timestamp", e.Timestamp);
-        WriteStringOrNull(w, "from", ScribeIds.Format(e.Sender));
+        WriteStringOrNull(w, "from", IdFormat.ToHex(e.Sender));
         w.WriteEndObject();
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Scribe.Actors.Logging;
 using Scribe.Actors.Stores;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Protocol;
 
@@ -163,27 +164,27 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             var data = root.TryGetProperty("data", out var d) ? d : default;
             switch (Str(root, "type"))
             {
-                case "identity":
+                case MessageTypes.Identity:
                     OnIdentity(data);
                     break;
-                case "joined":
+                case MessageTypes.Joined:
                     OnJoined(data);
                     break;
-                case "pong":
+                case MessageTypes.Pong:
                     _pongSeen = true;
                     _lastPong = _time.GetUtcNow();
                     break;
-                case "who":
+                case MessageTypes.Who:
                     OnWhoReply(data);
                     break;
-                case "broadcast" or "unicast":
+                case MessageTypes.Broadcast or MessageTypes.Unicast:
                     if (data.ValueKind == JsonValueKind.Object)
                     {
                         OnRelay(root, data);
                     }
 
                     break;
-                case "error":
+                case MessageTypes.Error:
                     _log.Write("ERROR", ("reason", "server error: " + root.GetRawText()));
                     break;
             }
@@ -192,7 +193,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     private void OnIdentity(JsonElement data)
     {
-        if (data.ValueKind != JsonValueKind.Object || ScribeIds.Parse(Str(data, "id")) is not { } id)
+        if (data.ValueKind != JsonValueKind.Object || IdFormat.ParseLenient(Str(data, "id")) is not { } id)
         {
             return;
         }
@@ -207,7 +208,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         Ping();
         if (_settings.Nick is { } nick)
         {
-            SendRelay(null, "nick", w =>
+            SendRelay(null, PayloadTypes.Nick, w =>
             {
                 w.WriteString("nick", nick);
                 ClientFrames.WriteStringOrNull(w, "uuid", Str(data, "uuid"));
@@ -215,7 +216,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
 
         Send(ClientFrames.Who(_seq++));
-        SendRelay(null, "who");
+        SendRelay(null, PayloadTypes.Who);
         if (_pushLogs.Count > 0)
         {
             FlushPending();
@@ -229,7 +230,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
                 }
             }
 
-            SendRelay(null, "log-inquiry");
+            SendRelay(null, PayloadTypes.LogInquiry);
         }
 
         if (!_settings.DontPull)
@@ -240,7 +241,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     private void OnJoined(JsonElement data)
     {
-        if (data.ValueKind != JsonValueKind.Object || ScribeIds.Parse(Str(data, "id")) is not { } id)
+        if (data.ValueKind != JsonValueKind.Object || IdFormat.ParseLenient(Str(data, "id")) is not { } id)
         {
             return;
         }
@@ -252,7 +253,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         if (_selecting && id != _selfId)
         {
-            SendRelay(ScribeIds.Format(id), "log-query");
+            SendRelay(IdFormat.ToHex(id), PayloadTypes.LogQuery);
         }
     }
 
@@ -266,7 +267,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         var uuids = new Dictionary<long, string>();
         foreach (var participant in data.EnumerateObject())
         {
-            if (ScribeIds.Parse(participant.Name) is { } id && participant.Value.ValueKind == JsonValueKind.Object
+            if (IdFormat.ParseLenient(participant.Name) is { } id && participant.Value.ValueKind == JsonValueKind.Object
                 && Str(participant.Value, "uuid") is { } uuid)
             {
                 uuids[id] = uuid;
@@ -278,21 +279,21 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     private void OnRelay(JsonElement envelope, JsonElement data)
     {
-        long? id = ScribeIds.Parse(Str(envelope, "id"));
-        long? from = ScribeIds.Parse(Str(envelope, "from"));
+        long? id = IdFormat.ParseLenient(Str(envelope, "id"));
+        long? from = IdFormat.ParseLenient(Str(envelope, "from"));
         bool fromSelf = from is not null && from == _selfId;
         switch (Str(data, "type"))
         {
-            case "post":
+            case PayloadTypes.Post:
                 OnPost(id, from, data);
                 break;
-            case "nick":
+            case PayloadTypes.Nick:
                 OnNick(from, data);
                 break;
-            case "who":
+            case PayloadTypes.Who:
                 if (!fromSelf && from is { } asker && _settings.Nick is { } nick)
                 {
-                    SendRelay(ScribeIds.Format(asker), "nick", w =>
+                    SendRelay(IdFormat.ToHex(asker), PayloadTypes.Nick, w =>
                     {
                         w.WriteString("nick", nick);
                         ClientFrames.WriteStringOrNull(w, "uuid", _selfUuid);
@@ -300,62 +301,62 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
                 }
 
                 break;
-            case "log-query":
+            case PayloadTypes.LogQuery:
                 if (!fromSelf && from is { } querier)
                 {
                     FlushPending();
                     if (_store.Bounds() is { } bounds)
                     {
-                        SendRelay(ScribeIds.Format(querier), "log-info", w =>
+                        SendRelay(IdFormat.ToHex(querier), PayloadTypes.LogInfo, w =>
                         {
-                            w.WriteString("from", ScribeIds.Format(bounds.From));
-                            w.WriteString("to", ScribeIds.Format(bounds.To));
+                            w.WriteString("from", IdFormat.ToHex(bounds.From));
+                            w.WriteString("to", IdFormat.ToHex(bounds.To));
                             w.WriteNumber("length", bounds.Count);
                         });
                     }
                 }
 
                 break;
-            case "log-info":
+            case PayloadTypes.LogInfo:
                 if (!fromSelf && from is { } peer && !_settings.DontPull)
                 {
                     OnLogInfo(peer, data);
                 }
 
                 break;
-            case "log-request":
+            case PayloadTypes.LogRequest:
                 if (!fromSelf && from is { } requester)
                 {
                     OnLogRequest(requester, data);
                 }
 
                 break;
-            case "log":
+            case PayloadTypes.Log:
                 if (!fromSelf && from is { } sender)
                 {
                     OnLog(sender, data);
                 }
 
                 break;
-            case "delete":
+            case PayloadTypes.Delete:
                 OnDelete(from, data);
                 break;
-            case "log-inquiry":
+            case PayloadTypes.LogInquiry:
                 if (!fromSelf && from is { } inquirer && _logsDone)
                 {
-                    SendRelay(ScribeIds.Format(inquirer), "log-done");
+                    SendRelay(IdFormat.ToHex(inquirer), PayloadTypes.LogDone);
                 }
 
                 break;
-            case "log-done":
+            case PayloadTypes.LogDone:
                 if (!fromSelf && _settings.DontStay && _settings.DontPull)
                 {
                     Leave();
                 }
 
                 break;
-            case "privmsg":
-                _log.Write("PRIVMSG", ("id", ScribeIds.Format(id)), ("parent", StrOrNull(data, "parent")), ("from", ScribeIds.Format(from)),
+            case PayloadTypes.Privmsg:
+                _log.Write("PRIVMSG", ("id", IdFormat.ToHex(id)), ("parent", StrOrNull(data, "parent")), ("from", IdFormat.ToHex(from)),
                     ("nick", StrOrNull(data, "nick")), ("subject", StrOrNull(data, "subject")), ("text", StrOrNull(data, "text")));
                 break;
         }
@@ -370,7 +371,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         if (!TryReadPost(postId, from, data, out var entry, out var problem))
         {
-            _log.Write("WARNING", ("reason", "bad post skipped: " + problem), ("id", ScribeIds.Format(postId)));
+            _log.Write("WARNING", ("reason", "bad post skipped: " + problem), ("id", IdFormat.ToHex(postId)));
             return;
         }
 
@@ -394,8 +395,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
         foreach (var entry in batch)
         {
-            _log.Write("POST", ("id", ScribeIds.Format(entry.Id)), ("parent", ScribeIds.Format(entry.Parent)),
-                ("from", ScribeIds.Format(entry.Sender)), ("nick", entry.Nick), ("text", entry.Text));
+            _log.Write("POST", ("id", IdFormat.ToHex(entry.Id)), ("parent", IdFormat.ToHex(entry.Parent)),
+                ("from", IdFormat.ToHex(entry.Sender)), ("nick", entry.Nick), ("text", entry.Text));
         }
     }
 
@@ -410,8 +411,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         if (Str(data, "nick") is { Length: > 0 } nick)
         {
             _log.Write("NICK", uuid is null
-                ? [("id", ScribeIds.Format(sender)), ("nick", nick)]
-                : [("id", ScribeIds.Format(sender)), ("uuid", uuid), ("nick", nick)]);
+                ? [("id", IdFormat.ToHex(sender)), ("nick", nick)]
+                : [("id", IdFormat.ToHex(sender)), ("uuid", uuid), ("nick", nick)]);
         }
 
         if (uuid is not null)
@@ -427,7 +428,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var ids = idsElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? ScribeIds.Parse(e.GetString()) : null)
+        var ids = idsElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? IdFormat.ParseLenient(e.GetString()) : null)
             .OfType<long>().ToList();
         FlushPending();
         var removed = _store.Delete(ids).ToDictionary(e => e.Id);
@@ -435,20 +436,20 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         {
             if (removed.TryGetValue(id, out var e))
             {
-                _log.Write("DELETE", ("by", ScribeIds.Format(by)), ("id", ScribeIds.Format(id)), ("parent", ScribeIds.Format(e.Parent)),
-                    ("from", ScribeIds.Format(e.Sender)), ("nick", e.Nick), ("text", e.Text));
+                _log.Write("DELETE", ("by", IdFormat.ToHex(by)), ("id", IdFormat.ToHex(id)), ("parent", IdFormat.ToHex(e.Parent)),
+                    ("from", IdFormat.ToHex(e.Sender)), ("nick", e.Nick), ("text", e.Text));
             }
             else
             {
-                _log.Write("DELETE", ("by", ScribeIds.Format(by)), ("id", ScribeIds.Format(id)));
+                _log.Write("DELETE", ("by", IdFormat.ToHex(by)), ("id", IdFormat.ToHex(id)));
             }
         }
     }
 
     private void OnLogRequest(long requester, JsonElement data)
     {
-        long? from = ScribeIds.Parse(Str(data, "from"));
-        long? to = ScribeIds.Parse(Str(data, "to"));
+        long? from = IdFormat.ParseLenient(Str(data, "from"));
+        long? to = IdFormat.ParseLenient(Str(data, "to"));
         int? length = data.TryGetProperty("length", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out int n) && n >= 0 ? n : null;
         // The store reads no more than one reply can carry: a request without a length (or
         // with both bounds, where the protocol ignores it) once read the whole database.
@@ -459,7 +460,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         var entries = _store.Query(from, to, amount);
 
         string? key = data.TryGetProperty("key", out var k) ? k.GetRawText() : null;
-        SendLog(ScribeIds.Format(requester), entries, key, data);
+        SendLog(IdFormat.ToHex(requester), entries, key, data);
     }
 
     private void SendLog(string to, IReadOnlyList<LogEntry> entries, string? key, JsonElement? echo)
@@ -467,7 +468,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         entries = CutToReplySize(entries);
         var uuids = _store.GetUuids(entries.Select(e => e.Sender).OfType<long>());
         long seq = _seq++;
-        var frame = ClientFrames.Relay(seq, to, "log", w =>
+        var frame = ClientFrames.Relay(seq, to, PayloadTypes.Log, w =>
         {
             w.WriteStartArray("data");
             foreach (var entry in entries)
@@ -479,7 +480,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             w.WriteStartObject("uuids");
             foreach (var (user, uuid) in uuids)
             {
-                w.WriteString(ScribeIds.Format(user), uuid);
+                w.WriteString(IdFormat.ToHex(user), uuid);
             }
 
             w.WriteEndObject();
@@ -505,8 +506,8 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         var values = new List<(string, object?)> { ("to", to) };
         if (entries.Count > 0)
         {
-            values.Add(("log-from", ScribeIds.Format(entries[0].Id)));
-            values.Add(("log-to", ScribeIds.Format(entries[^1].Id)));
+            values.Add(("log-from", IdFormat.ToHex(entries[0].Id)));
+            values.Add(("log-to", IdFormat.ToHex(entries[^1].Id)));
         }
 
         values.Add(("log-count", entries.Count));
@@ -573,15 +574,15 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         {
             foreach (var item in list.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.Object || ScribeIds.Parse(Str(item, "id")) is not { } id)
+                if (item.ValueKind != JsonValueKind.Object || IdFormat.ParseLenient(Str(item, "id")) is not { } id)
                 {
-                    _log.Write("WARNING", ("reason", "log entry without a valid id skipped"), ("from", ScribeIds.Format(peer)));
+                    _log.Write("WARNING", ("reason", "log entry without a valid id skipped"), ("from", IdFormat.ToHex(peer)));
                     continue;
                 }
 
-                if (!TryReadPost(id, ScribeIds.Parse(Str(item, "from")), item, out var entry, out var problem))
+                if (!TryReadPost(id, IdFormat.ParseLenient(Str(item, "from")), item, out var entry, out var problem))
                 {
-                    _log.Write("WARNING", ("reason", "bad log entry skipped: " + problem), ("id", ScribeIds.Format(id)), ("from", ScribeIds.Format(peer)));
+                    _log.Write("WARNING", ("reason", "bad log entry skipped: " + problem), ("id", IdFormat.ToHex(id)), ("from", IdFormat.ToHex(peer)));
                     continue;
                 }
 
@@ -597,13 +598,13 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         var added = _store.Add(entries);
         foreach (var e in added)
         {
-            _log.Write("LOGPOST", ("id", ScribeIds.Format(e.Id)), ("parent", ScribeIds.Format(e.Parent)), ("from", ScribeIds.Format(e.Sender)),
+            _log.Write("LOGPOST", ("id", IdFormat.ToHex(e.Id)), ("parent", IdFormat.ToHex(e.Parent)), ("from", IdFormat.ToHex(e.Sender)),
                 ("nick", e.Nick), ("text", e.Text));
         }
 
         foreach (var user in _store.AddUuids(uuids))
         {
-            _log.Write("LOGUUID", ("id", ScribeIds.Format(user)), ("uuid", uuids[user]));
+            _log.Write("LOGUUID", ("id", IdFormat.ToHex(user)), ("uuid", uuids[user]));
         }
 
         if (_settings.DontPull)
@@ -629,7 +630,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     private void OnLogInfo(long peer, JsonElement data)
     {
-        if (!_selecting || ScribeIds.Parse(Str(data, "from")) is not { } peerFrom || ScribeIds.Parse(Str(data, "to")) is not { } peerTo)
+        if (!_selecting || IdFormat.ParseLenient(Str(data, "from")) is not { } peerFrom || IdFormat.ParseLenient(Str(data, "to")) is not { } peerTo)
         {
             return;
         }
@@ -674,7 +675,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
         _selecting = false;
         Timers.Cancel("select");
-        SendRelay(ScribeIds.Format(request.Candidate.Peer), "log-request", w => w.WriteString("to", ScribeIds.Format(request.Candidate.RequestTo)));
+        SendRelay(IdFormat.ToHex(request.Candidate.Peer), PayloadTypes.LogRequest, w => w.WriteString("to", IdFormat.ToHex(request.Candidate.RequestTo)));
     }
 
     private void StartRound()
@@ -682,7 +683,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         _round++;
         _selecting = true;
         _candidate = null;
-        SendRelay(null, "log-query");
+        SendRelay(null, PayloadTypes.LogQuery);
         Timers.StartSingleTimer("select", new SelectTimeout(_round), _settings.SelectWindow);
     }
 
@@ -705,7 +706,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         if (!_announcedDone)
         {
             _announcedDone = true;
-            SendRelay(null, "log-done");
+            SendRelay(null, PayloadTypes.LogDone);
         }
 
         if (_settings.DontStay)
@@ -752,7 +753,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     {
         foreach (var user in _store.AddUuids(uuids))
         {
-            _log.Write("UUID", ("id", ScribeIds.Format(user)), ("uuid", uuids[user]));
+            _log.Write("UUID", ("id", IdFormat.ToHex(user)), ("uuid", uuids[user]));
         }
     }
 
@@ -763,7 +764,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         long? parent = null;
         if (data.TryGetProperty("parent", out var p) && p.ValueKind != JsonValueKind.Null)
         {
-            if (p.ValueKind != JsonValueKind.String || ScribeIds.Parse(p.GetString()) is not { } parentId)
+            if (p.ValueKind != JsonValueKind.String || IdFormat.ParseLenient(p.GetString()) is not { } parentId)
             {
                 problem = "parent is not an id";
                 return false;
@@ -817,7 +818,7 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
             string? uuid = nested
                 ? item.Value.ValueKind == JsonValueKind.Object ? Str(item.Value, "uuid") : null
                 : item.Value.ValueKind == JsonValueKind.String ? item.Value.GetString() : null;
-            if (ScribeIds.Parse(item.Name) is { } user && uuid is { Length: > 0 and <= 64 })
+            if (IdFormat.ParseLenient(item.Name) is { } user && uuid is { Length: > 0 and <= 64 })
             {
                 into[user] = uuid;
             }

@@ -1,4 +1,5 @@
 using Scribe.Actors.Logging;
+using Instant.Protocol;
 
 namespace Scribe.Actors.Stores;
 
@@ -51,6 +52,6 @@ public static class StoreLoader
     public static void LogBounds(IMessageStore store, LogfileWriter log)
     {
         var bounds = store.Bounds();
-        log.Write("LOGBOUNDS", ("from", Protocol.ScribeIds.Format(bounds?.From)), ("to", Protocol.ScribeIds.Format(bounds?.To)), ("amount", bounds?.Count));
+        log.Write("LOGBOUNDS", ("from", IdFormat.ToHex(bounds?.From)), ("to", IdFormat.ToHex(bounds?.To)), ("amount", bounds?.Count));
     }
 }

@@ -7,6 +7,7 @@ using Instant.Actors.Connections;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
+using Instant.Protocol;
 using Xunit;
 
 namespace Instant.Actors.Tests.Connections;

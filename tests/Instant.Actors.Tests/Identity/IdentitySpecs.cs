@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Instant.Actors.Identity;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
+using Instant.Protocol;
 
 namespace Instant.Actors.Tests.Identity;
 

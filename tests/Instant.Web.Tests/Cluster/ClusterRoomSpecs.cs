@@ -1,6 +1,7 @@
 using Instant.Actors.Identity;
 using Instant.Web.Tests.Support;
 using Xunit;
+using Instant.Protocol;
 
 namespace Instant.Web.Tests.Cluster;
 
