@@ -10,6 +10,7 @@ using Instant.Actors.Identity;
 using Instant.Web.Cli;
 using Instant.Web.Http;
 using Instant.Web.Listening;
+using Instant.Web.Plugins;
 using Instant.Web.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -77,19 +78,15 @@ public sealed class InstantServer : IAsyncDisposable
         ServerOptions options, Func<string, string?>? environment = null, CancellationToken cancellation = default,
         Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
-        if (options.Plugins.Count > 0)
-        {
-            throw new CommandLineException(
-                $"plugins are not supported yet (asked for: {string.Join(", ", options.Plugins)}); run without --plugins");
-        }
-
+        // Before the configuration: plugins' configuration values are its last source.
+        var plugins = PluginSet.Load(options.Plugins, options.PluginPath);
         if (options.WebRoot is { } webRoot && !Directory.Exists(webRoot))
         {
             // A mistyped --webroot would otherwise serve the built-in client without a word.
             throw new CommandLineException($"--webroot {webRoot}: no such directory");
         }
 
-        var config = InstantConfiguration.From(options, environment);
+        var config = InstantConfiguration.From(options, environment, plugins.Configuration);
         var logLevel = LogLevels.Parse(options.LogLevel);
         var tls = TlsSettings.From(options.Tls);
         var notices = new List<string>();
@@ -133,7 +130,7 @@ public sealed class InstantServer : IAsyncDisposable
         string sameSite = IdentityCookie.ParseSameSite(config.Get("instant.cookies.sameSite"))
             ?? throw new CommandLineException($"configuration value instant.cookies.sameSite='{config.Get("instant.cookies.sameSite")}' is not Strict, Lax or None");
         bool reuseAddress = !config.GetBool("instant.server.noReuseAddr");
-        string configHash = ConfigHash.Compute(Version, Revision, []);
+        string configHash = ConfigHash.Compute(Version, Revision, plugins.Hashes);
         var uuids = new UuidFactory();
         var era = uuids.FromId(new IdGenerator(TimeProvider.System).Next());
         var serverInfo = new ServerInfo(Version, era, Revision, configHash);
@@ -220,9 +217,10 @@ public sealed class InstantServer : IAsyncDisposable
         builder.Services.AddSingleton(new HttpLog(httpSink, TimeProvider.System));
         builder.Services.AddSingleton<ConnectionAdmission>();
         builder.Services.AddSingleton(new ConnectionGate(socketLimits.MaxConnections));
+        var pluginRuntime = builder.Services.AddInstantPlugins(plugins);
         bool followSymlinks = config.GetBool("instant.http.followSymlinks");
         builder.Services.AddSingleton(sp => new StaticFileStore(
-            options.WebRoot, GeneratedFiles(serverInfo), followSymlinks, sp.GetRequiredService<ILogger<StaticFileStore>>()));
+            options.WebRoot, GeneratedFiles(serverInfo, pluginRuntime.SiteCode.ToString()), followSymlinks, sp.GetRequiredService<ILogger<StaticFileStore>>()));
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SiteHandler>(
             sp, maxCacheAge, ServerHeader));
@@ -253,6 +251,7 @@ public sealed class InstantServer : IAsyncDisposable
         }
 
         var app = builder.Build();
+        app.InitializePlugins(plugins, pluginRuntime, config, serverInfo);
         app.UseMiddleware<HttpLogMiddleware>();
         var site = app.Services.GetRequiredService<SiteHandler>();
         app.Run(site.HandleAsync);
@@ -306,14 +305,14 @@ public sealed class InstantServer : IAsyncDisposable
         });
     }
 
-    private static Dictionary<string, string> GeneratedFiles(ServerInfo server)
+    private static Dictionary<string, string> GeneratedFiles(ServerInfo server, string siteCode)
     {
         static string Js(string? s) => s is null ? "null" : System.Text.Json.JsonSerializer.Serialize(s);
         return new Dictionary<string, string>
         {
             ["static/version.js"] =
                 $"this._instantVersion_ = {{version: {Js(server.Version)}, revision: {Js(server.Revision)}, configHash: {Js(server.ConfigHash)}}};\n",
-            ["static/site.js"] = "\n",
+            ["static/site.js"] = "\n" + siteCode,
         };
     }
 

@@ -33,6 +33,11 @@ internal static class Program
             await Console.Error.WriteLineAsync("Try 'instant --help' for the options.");
             return 2;
         }
+        catch (Instant.Web.Plugins.PluginException e)
+        {
+            await Console.Error.WriteLineAsync($"instant: {e.Message}");
+            return 2;
+        }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Error.WriteLineAsync($"instant: cannot listen: {e.Message}");

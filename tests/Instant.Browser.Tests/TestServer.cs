@@ -14,6 +14,19 @@ public static class TestServer
             ["-h", "127.0.0.1", "--webroot", WebRoot, "--http-log", "/dev/null", "--debug-log", "/dev/null", port.ToString()],
             cancellation);
 
+    /// <summary>Starts a server on a free port with <paramref name="extra"/> arguments (plugins, options).</summary>
+    public static Task<InstantServer> StartWithAsync(params string[] extra)
+        => InstantServer.StartAsync(
+            ["-h", "127.0.0.1", "--webroot", WebRoot, "--http-log", "/dev/null", "--debug-log", "/dev/null", "0", .. extra]);
+
+    /// <summary>The folder the solution built samples/Plugins/<paramref name="project"/> into, in this run's configuration.</summary>
+    public static string SamplePluginOutput(string project)
+    {
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string output = Path.Combine(RepositoryRoot, "samples", "Plugins", project, "bin", tfm.Parent!.Name, tfm.Name);
+        return Directory.Exists(output) ? output : throw new InvalidOperationException($"{output} is missing: build the solution");
+    }
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     private static string FindRepositoryRoot()

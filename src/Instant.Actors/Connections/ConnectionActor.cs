@@ -30,6 +30,7 @@ public sealed class ConnectionActor : UntypedActor
     private ICancelable? _deadlineCheck;
     private bool _sinkClosed;
     private TaskCompletionSource<IActorRef>? _opened;
+    private IConnectionHookState? _hooks;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
@@ -96,7 +97,8 @@ public sealed class ConnectionActor : UntypedActor
     protected override void PreStart()
     {
         _services.Directory.Add(_identity.Id, Self);
-        Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now));
+        _hooks = _services.Hooks?.Connect(_identity, Self);
+        Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now, _hooks is null ? null : _hooks.WriteIdentityFields));
         if (!IsApi)
         {
             // The API group is in no room: it only unicasts, by participant id.
@@ -119,6 +121,7 @@ public sealed class ConnectionActor : UntypedActor
         }
 
         _deadlineCheck?.Cancel();
+        _hooks?.OnDisconnect();
         _services.Directory.Remove(_identity.Id);
         if (!IsApi)
         {
@@ -140,6 +143,11 @@ public sealed class ConnectionActor : UntypedActor
         {
             SendError(frame.Seq, ProtocolError.RateLimited, null);
             return;
+        }
+
+        if (_hooks is not null && _hooks.OnFrame(frame))
+        {
+            return; // a plugin took it
         }
 
         switch (frame.Type)

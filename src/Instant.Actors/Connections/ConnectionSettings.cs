@@ -17,6 +17,9 @@ public sealed record ConnectionServices(
     ConnectionLimits Limits)
 {
     public RemoteParticipants? RemoteParticipants { get; init; }
+
+    /// <summary>The plugins' hooks on connections; null when no plugin is loaded.</summary>
+    public IConnectionHooks? Hooks { get; init; }
 }
 
 /// <summary>Per-connection limits with defaults; see docs/SERVER.md for the configuration keys.</summary>

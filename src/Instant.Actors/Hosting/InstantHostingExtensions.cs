@@ -120,6 +120,7 @@ public static class InstantHostingExtensions
                 resolver.GetService<ServerInfo>(), resolver.GetService<ConnectionLimits>())
             {
                 RemoteParticipants = clustered ? resolver.GetService<RemoteParticipants>() : null,
+                Hooks = resolver.GetService<IConnectionHooks>(),
             };
             registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(services), ConnectionsActor.Name));
         });

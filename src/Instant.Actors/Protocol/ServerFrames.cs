@@ -19,7 +19,8 @@ public static class ServerFrames
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static byte[] Identity(ServerInfo server, long id, string uuid, long timestamp)
+    /// <summary>The first frame of a connection; <paramref name="extraFields"/> (plugins') adds members to its data.</summary>
+    public static byte[] Identity(ServerInfo server, long id, string uuid, long timestamp, Action<Utf8JsonWriter>? extraFields = null)
         => Write(timestamp, default, (w, _) =>
         {
             w.WriteString("type"u8, MessageTypes.Utf8.Identity);
@@ -34,6 +35,7 @@ public static class ServerFrames
             }
 
             w.WriteString("configHash"u8, server.ConfigHash);
+            extraFields?.Invoke(w);
             w.WriteEndObject();
         });
 

@@ -30,8 +30,7 @@ public static class CommandLine
                                    FINEST ALL OFF, or Critical Error Warning Information Debug
                                    Trace None (default INFO)
           -P, --plugin-path PATHS  where to look for plugins (: separated; repeatable)
-          -p, --plugins LIST       plugins to load (, separated; repeatable); not supported
-                                   yet: naming one is an error
+          -p, --plugins LIST       plugins to load (, separated; repeatable)
               --startup-cmd CMD    run CMD (split on spaces, no shell) and wait for it before
                                    accepting; on a port another instant holds, share it
                                    first, so a restart refuses no connection

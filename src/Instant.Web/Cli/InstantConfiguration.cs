@@ -6,19 +6,23 @@ namespace Instant.Web.Cli;
 /// <summary>
 /// Configuration values in the original's order: <c>--option</c> (where a key given without a
 /// value hides every later source), then the environment (<c>instant.cookies.keyfile</c> is
-/// <c>INSTANT_COOKIES_KEYFILE</c>), then the <c>--config</c> properties file.
+/// <c>INSTANT_COOKIES_KEYFILE</c>), then the <c>--config</c> properties file, then the
+/// plugins' configuration values in plugin order.
 /// </summary>
 public sealed class InstantConfiguration
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly Func<string, string?> _environment;
     private readonly IReadOnlyDictionary<string, string> _file;
+    private readonly IReadOnlyDictionary<string, string> _plugins;
 
     public InstantConfiguration(
         IEnumerable<KeyValuePair<string, string?>> options,
         Func<string, string?> environment,
-        IReadOnlyDictionary<string, string> file)
+        IReadOnlyDictionary<string, string> file,
+        IReadOnlyDictionary<string, string>? plugins = null)
     {
+        _plugins = plugins ?? new Dictionary<string, string>();
         foreach (var (key, value) in options)
         {
             _options.TryAdd(key, value); // the first --option for a key wins, as lookups stop there
@@ -28,7 +32,8 @@ public sealed class InstantConfiguration
         _file = file;
     }
 
-    public static InstantConfiguration From(ServerOptions options, Func<string, string?>? environment = null)
+    public static InstantConfiguration From(
+        ServerOptions options, Func<string, string?>? environment = null, IReadOnlyDictionary<string, string>? plugins = null)
     {
         IReadOnlyDictionary<string, string> file = new Dictionary<string, string>();
         if (options.ConfigFile is { } path)
@@ -47,7 +52,7 @@ public sealed class InstantConfiguration
             }
         }
 
-        return new InstantConfiguration(options.Options, environment ?? Environment.GetEnvironmentVariable, file);
+        return new InstantConfiguration(options.Options, environment ?? Environment.GetEnvironmentVariable, file, plugins);
     }
 
     public string? Get(string key)
@@ -57,7 +62,7 @@ public sealed class InstantConfiguration
             return explicitValue;
         }
 
-        return _environment(key.ToUpperInvariant().Replace('.', '_')) ?? _file.GetValueOrDefault(key);
+        return _environment(key.ToUpperInvariant().Replace('.', '_')) ?? _file.GetValueOrDefault(key) ?? _plugins.GetValueOrDefault(key);
     }
 
     /// <summary>A yes/no setting (<see cref="ConfigBoolean"/>), false when unset; a word that is neither is an error.</summary>

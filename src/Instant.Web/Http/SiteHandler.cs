@@ -2,12 +2,16 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Instant.Actors.Identity;
 using Instant.Actors.Rooms;
+using Instant.Web.Plugins;
 using Instant.Web.Sockets;
 using Microsoft.AspNetCore.Http;
 
 namespace Instant.Web.Http;
 
-/// <summary>Answers every request: static and generated files, redirects, <c>/api/auth</c> and the WebSocket endpoints.</summary>
+/// <summary>
+/// Answers every request: the plugins' hooks and files first (when any plugin added some), then
+/// static and generated files, redirects, <c>/api/auth</c> and the WebSocket endpoints.
+/// </summary>
 public sealed class SiteHandler(
     StaticFileStore files,
     WebSocketEndpoint sockets,
@@ -15,15 +19,41 @@ public sealed class SiteHandler(
     UuidFactory uuids,
     IdGenerator ids,
     TimeProvider time,
+    PluginRuntime plugins,
     int maxCacheAge,
     string serverHeader)
 {
+    private readonly PluginSite? _plugins = plugins.HandlesHttp ? new PluginSite(plugins) : null;
+
     public async Task HandleAsync(HttpContext context)
     {
         context.Response.Headers.Server = serverHeader;
         var request = context.Request;
-        var target = SitePaths.Resolve(request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty);
+        string path = request.Path.Value ?? "/";
+        string query = request.QueryString.Value ?? string.Empty;
         bool isGet = HttpMethods.IsGet(request.Method);
+        if (_plugins is not null)
+        {
+            if (await _plugins.RunRequestHooksAsync(context))
+            {
+                return;
+            }
+
+            if (_plugins.Redirect(path, query) is { } redirect)
+            {
+                await RedirectAsync(context, redirect.Location, redirect.Status);
+                return;
+            }
+
+            path = _plugins.Alias(path);
+            if ((isGet || HttpMethods.IsHead(request.Method)) && _plugins.FindFile(path, query) is { } generated)
+            {
+                await ServeFileAsync(context, generated);
+                return;
+            }
+        }
+
+        var target = SitePaths.Resolve(path, query);
         if (target is not null && !isGet && !HttpMethods.IsHead(request.Method))
         {
             context.Response.Headers.Allow = "GET, HEAD";
@@ -36,13 +66,8 @@ public sealed class SiteHandler(
             case SiteTarget.File file:
                 await ServeFileAsync(context, file.LogicalPath);
                 break;
-            case SiteTarget.Redirect redirect when !IsHeaderSafe(redirect.Location):
-                // The query is echoed in Location, where control characters are not allowed.
-                await PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: control characters in the query");
-                break;
             case SiteTarget.Redirect redirect:
-                context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
-                context.Response.Headers.Location = redirect.Location;
+                await RedirectAsync(context, redirect.Location, StatusCodes.Status301MovedPermanently);
                 break;
             case SiteTarget.RoomSocket room when isGet:
                 await sockets.HandleAsync(context, room.Room);
@@ -59,6 +84,19 @@ public sealed class SiteHandler(
         }
     }
 
+    private static Task RedirectAsync(HttpContext context, string location, int status)
+    {
+        if (!IsHeaderSafe(location))
+        {
+            // The query is echoed in Location, where control characters are not allowed.
+            return PlainText(context, StatusCodes.Status400BadRequest, "400 Bad Request: control characters in the query");
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers.Location = location;
+        return Task.CompletedTask;
+    }
+
     private async Task ServeFileAsync(HttpContext context, string logicalPath)
     {
         await using var file = files.Find(logicalPath);
@@ -68,14 +106,19 @@ public sealed class SiteHandler(
             return;
         }
 
+        await ServeFileAsync(context, file, _plugins?.ContentTypeOf("/" + logicalPath));
+    }
+
+    private async Task ServeFileAsync(HttpContext context, StaticFile file, string? contentType = null)
+    {
         var request = context.Request;
         var response = context.Response;
         response.Headers.ETag = file.ETag;
         response.Headers.CacheControl = $"public, max-age={maxCacheAge}";
         response.Headers.AcceptRanges = "bytes";
-        if (file.ContentType is not null)
+        if ((contentType ?? file.ContentType) is { } type)
         {
-            response.ContentType = file.ContentType;
+            response.ContentType = type;
         }
 
         if (request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch

@@ -6,6 +6,11 @@
   'use strict';
   var F = window.InstantFormat;
 
+  /** Fires a plugin event (instant-plugins.js); without that script nothing listens. */
+  function fire(type, data) {
+    return window.Instant && window.Instant._fireListeners ? window.Instant._fireListeners(type, data) : { canceled: false };
+  }
+
   /* ---- Small DOM helpers ------------------------------------------------------------ */
 
   function $(id) { return document.getElementById(id); }
@@ -501,6 +506,7 @@
   }
 
   function onTextKey(event) {
+    if (fire('input.keydown', { source: event, text: textBox.value, _cancel: function () { event.preventDefault(); } }).canceled) return;
     var text = textBox.value;
     var start = textBox.selectionStart, end = textBox.selectionEnd;
     var noSelection = start === end;
@@ -575,6 +581,7 @@
     var value = nickBox.value;
     /* leaving an empty box without ever having had a nick announces nothing */
     if (value === state.nick || (state.nick === null && value === '')) return;
+    fire('input.nickChange', { oldNick: state.nick, nick: value });
     state.nick = value;
     saveSetting('nickname', value);
     if (state.connected && state.identity) send('broadcast', { type: 'nick', nick: value, uuid: state.uuid });
@@ -809,8 +816,9 @@
     state.ws = ws;
     state.seq = 0;
     state.callbacks = {};
-    ws.onopen = function () {
+    ws.onopen = function (event) {
       if (state.ws !== ws) return;
+      fire('connection.open', { source: event });
       state.connected = true;
       setStatus('connected', 'connected');
       uiMessage('Connected.');
@@ -819,10 +827,13 @@
       if (state.ws !== ws) return;
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
-      if (frame && typeof frame === 'object') handleFrame(frame);
+      if (!frame || typeof frame !== 'object') return;
+      if (fire('connection.message', { source: event, message: frame, _cancel: true }).canceled) return;
+      handleFrame(frame);
     };
-    ws.onclose = ws.onerror = function () {
+    ws.onclose = ws.onerror = function (event) {
       if (state.ws !== ws) return;
+      fire(event && event.type === 'error' ? 'connection.error' : 'connection.close', { source: event });
       state.ws = null;
       try { ws.close(); } catch (e) { /* already closed */ }
       var was = state.connected;
@@ -916,6 +927,10 @@
     state.wantBefore = state.messages.size === 0;
     startPull();
     updateFavicon();
+    if (window.Instant) {
+      window.Instant.identity = { id: data.id, uuid: data.uuid, serverVersion: data.version, serverRevision: data.revision, serverEra: data.era, data: data };
+    }
+    fire('identity.established');
   }
 
   var firstIdentity = null;
@@ -1162,7 +1177,9 @@
     /* whitespace alone is an empty message too: it would show as a blank post */
     if (!text.trim() || !state.connected || !state.identity) return;
     if (state.nick === null) commitNick();
-    send('broadcast', { type: 'post', nick: state.nick || '', text: text, parent: currentParent() });
+    var post = { type: 'post', nick: state.nick || '', text: text, parent: currentParent() };
+    if (fire('input.post', { message: post, text: text, _cancel: true }).canceled) return;
+    send('broadcast', post);
     textBox.value = '';
     autoGrow();
   }
@@ -1233,6 +1250,7 @@
   /* ---- Wiring ------------------------------------------------------------------------ */
 
   function init() {
+    fire('init.early');
     document.title = roomName ? '&' + roomName + ' \u2014 Instant' : 'Instant';
     $('room-name').textContent = roomName ? '&' + roomName : '(no room)';
     if (pathMatch && pathMatch[1]) $('room-stage').textContent = '(' + pathMatch[1] + ')';
@@ -1336,6 +1354,9 @@
     hideSplash();
     textBox.focus();
     if (state.nick === null) { $('nick-prompt').hidden = false; nickBox.focus(); }
+    fire('init.late');
+    /* site.js (the plugins) runs after this script: init.final comes once it has */
+    document.addEventListener('DOMContentLoaded', function () { fire('init.final'); });
   }
 
   function hideSplash() {
@@ -1344,6 +1365,15 @@
   }
 
   /* A small window for the browser tests and the console; never used by the page itself. */
+  if (window.Instant) {
+    window.Instant.roomName = roomName;
+    window.Instant.connection = {
+      send: send,
+      isConnected: function () { return state.connected; }
+    };
+    window.Instant.input = { node: textBox, nickNode: nickBox };
+  }
+
   window.InstantClient = {
     state: state,
     room: roomName,
