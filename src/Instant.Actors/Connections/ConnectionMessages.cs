@@ -7,6 +7,12 @@ namespace Instant.Actors.Connections;
 /// <remarks>Messages of this file stay in their process (no cluster form).</remarks>
 public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
 
+/// <summary>
+/// The room's answer to this connection's <c>who</c>: its participant list as encoded JSON,
+/// which the connection wraps with the request's <paramref name="Seq"/> (see <see cref="Rooms.RelayWhoTo"/>).
+/// </summary>
+public sealed record WhoAnswer(ReadOnlyMemory<byte> Seq, long Timestamp, byte[] Participants) : INoSerializationVerificationNeeded;
+
 /// <summary>A frame from the client that the codec refused (not text, not JSON, too large).</summary>
 public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null) : INoSerializationVerificationNeeded;
 
@@ -18,6 +24,9 @@ public sealed record SocketClosed(string Reason) : INoSerializationVerificationN
 
 /// <summary>Checks whether the client's promised ping deadline has passed.</summary>
 internal sealed record CheckPingDeadline(long Deadline) : INoSerializationVerificationNeeded;
+
+/// <summary>The room has not answered this connection's <c>who</c> in time (a lost message): ask again.</summary>
+internal sealed record WhoOverdue(long Asked) : INoSerializationVerificationNeeded;
 
 /// <summary>Close this connection from the server side (shutdown, administration).</summary>
 public sealed record CloseConnection(ConnectionCloseReason Reason) : INoSerializationVerificationNeeded;
