@@ -21,6 +21,12 @@ public static class ClientFrameParser
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // A string member read as text (type, to) that escapes a lone UTF-16 surrogate
+            // ("\ud800") is valid JSON but no string: the frame is refused like broken JSON.
+            return null;
+        }
     }
 
     private static ClientFrame? Parse(ReadOnlyMemory<byte> frame)
