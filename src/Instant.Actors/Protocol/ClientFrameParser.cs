@@ -23,8 +23,8 @@ public static class ClientFrameParser
         }
         catch (InvalidOperationException)
         {
-            // A string member read as text (type, to) that escapes a lone UTF-16 surrogate
-            // ("\ud800") is valid JSON but no string: the frame is refused like broken JSON.
+            // A member name, type or to (what is read as text) that escapes a lone UTF-16
+            // surrogate ("\ud800") is valid JSON but no text: refused like broken JSON.
             return null;
         }
     }
