@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Instant.Web.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,7 +15,8 @@ public sealed class HostileClients;
 /// <summary>
 /// Each attack against a real <c>instant</c> process of its own: while it runs, two
 /// well-behaved participants keep posting and their latency is measured; after it, the
-/// server is still up and serving, and its resident set comes back to within
+/// server is still up and serving, the embedded Scribe of their room still answers, and its
+/// resident set comes back to within
 /// <see cref="ResidentGrowthBoundMb"/> of what it was before. bench/server/hostile.py runs the
 /// same attacks at full size and reports the figures.
 /// </summary>
@@ -179,7 +181,9 @@ public sealed class HostileClientSpecs(ITestOutputHelper output)
     private async Task UnderAttackAsync(string[] options, string probeRoom, Func<ServerUnderAttack, CancellationToken, Task<IEnumerable<IDisposable>>> attack)
     {
         using var limit = new CancellationTokenSource(AttackLimit);
-        using var server = await ServerUnderAttack.StartAsync(options);
+        using var scribeDirectory = new TempDirectory();
+        using var server = await ServerUnderAttack.StartAsync(
+            [.. options, "-o", $"instant.scribe.rooms={probeRoom}", "-o", $"instant.scribe.directory={scribeDirectory.Path}"]);
         await using var probe = await LatencyProbe.StartAsync(server.Port, probeRoom, 2, limit.Token);
         await Task.Delay(TimeSpan.FromSeconds(2), limit.Token); // warm-up: JIT, pools, the probe's room
         long before = server.ResidentMegabytes;
@@ -207,6 +211,11 @@ public sealed class HostileClientSpecs(ITestOutputHelper output)
         await using (var newcomer = await TestSocket.ConnectLeanAsync(new Uri($"ws://127.0.0.1:{server.Port}/room/{probeRoom}/ws"), null, null, limit.Token))
         {
             await newcomer.IdentityAsync(limit.Token);
+            // The room's embedded Scribe is still in it, and answers a client-level `who` with its nick.
+            await newcomer.SendAsync("""{"type":"broadcast","data":{"type":"who"}}""", limit.Token);
+            await newcomer.NextAsync(f => f.Type == "unicast" && f.Data.ValueKind == JsonValueKind.Object
+                && f.Data.TryGetProperty("type", out var type) && type.ValueEquals("nick")
+                && f.Data.TryGetProperty("nick", out var nick) && nick.ValueEquals("Scribe"), limit.Token);
         }
 
         Assert.True(after <= before + ResidentGrowthBoundMb, $"the resident set stayed at {after} MB after the attack, {before} MB before it");

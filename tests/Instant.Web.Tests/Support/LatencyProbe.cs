@@ -115,8 +115,9 @@ public sealed class LatencyProbe : IAsyncDisposable
                 await Task.Delay(Interval, _stop.Token);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or System.Net.WebSockets.WebSocketException)
         {
+            // Stopping: a receive cancelled by the reader aborts the socket under a send.
         }
 
         await reader;
@@ -139,7 +140,7 @@ public sealed class LatencyProbe : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or System.Net.WebSockets.WebSocketException)
         {
         }
         catch (TimeoutException)
