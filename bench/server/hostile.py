@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Memory an instant server lets hostile clients take, and whether it comes back.
+"""Memory an instant server lets hostile clients take, whether it comes back, and what the
+other clients' latency is meanwhile.
 
 Usage: bench/server/hostile.py SERVER [SCENARIO...]
   SERVER    path to the `instant` executable or instant.dll (run with `dotnet`)
-  SCENARIO  any of: pingflood bigbroadcast partial static (default: all)
+  SCENARIO  any of: pingflood bigbroadcast partial static who (default: all)
 
 Each scenario starts a fresh server on 127.0.0.1 (a free port), records its resident set
 (VmRSS) before, at the peak (VmHWM) and a few seconds after the clients have gone, and
-prints one line per scenario. Clients are raw sockets with hand-made frames (mask key 0, so
-payloads need no masking work here).
+prints one line per scenario. Meanwhile two well-behaved participants post every 50 ms and
+time each `response` from when the post was due (so a stall counts in every post it holds
+up); the line ends with their 99th percentile. Clients are raw sockets with hand-made frames
+(mask key 0, so payloads need no masking work here).
 
   pingflood     one client sends 125-byte WebSocket pings for 15 s and never reads
   bigbroadcast  400 clients that never read; one 3.9 MB broadcast into their room
   partial       200 clients each send all but the last byte of a 4 MB message and wait
   static        10 concurrent GETs of a 200 MB file under --webroot
+  who           2,000 members in a room that never read; three of them send 10,000 `who`
+                each in one burst (the posting participants are in that room)
 """
+import json
 import os
 import socket
 import subprocess
@@ -133,7 +139,110 @@ def static(port, webroot):
     return []
 
 
-SCENARIOS = {"pingflood": pingflood, "bigbroadcast": bigbroadcast, "partial": partial, "static": static}
+def who(port, _webroot):
+    crowd = [connect(port, "/room/crowd/ws") for _ in range(2000)]
+    askers = [connect(port, "/room/crowd/ws") for _ in range(3)]
+    burst = b"".join(frame(0x1, b'{"type":"who","seq":%d}' % i) for i in range(10_000))
+    drains = [threading.Thread(target=drain, args=(a,), daemon=True) for a in askers]
+    for t in drains:
+        t.start()
+    for a in askers:
+        a.sendall(burst)
+    time.sleep(10)
+    return crowd + askers
+
+
+def drain(s):
+    try:
+        while s.recv(1 << 16):
+            pass
+    except OSError:
+        pass
+
+
+def read_frame(s, buffer):
+    """One server frame's payload from s (unmasked), with buffer holding bytes read ahead; None at the end."""
+    def need(n):
+        while len(buffer) < n:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                raise EOFError
+            buffer.extend(chunk)
+    try:
+        need(2)
+        n, at = buffer[1] & 0x7F, 2
+        if n == 126:
+            need(4)
+            n, at = int.from_bytes(buffer[2:4], "big"), 4
+        elif n == 127:
+            need(10)
+            n, at = int.from_bytes(buffer[2:10], "big"), 10
+        need(at + n)
+        payload = bytes(buffer[at:at + n])
+        del buffer[:at + n]
+        return payload
+    except (EOFError, OSError):
+        return None
+
+
+class Posters:
+    """Participants that post every 50 ms, open loop, and time each response from when it was due."""
+
+    def __init__(self, port, room, count=2):
+        self.latencies, self.pending, self.lock = [], {}, threading.Lock()
+        self.running = True
+        self.sockets = [connect(port, f"/room/{room}/ws") for _ in range(count)]
+        self.threads = []
+        for i, s in enumerate(self.sockets):
+            self.threads += [threading.Thread(target=self.post, args=(i, s), daemon=True),
+                             threading.Thread(target=self.read, args=(i, s), daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def reset(self):
+        with self.lock:
+            self.latencies.clear()
+
+    def post(self, i, s):
+        seq = 0
+        while self.running:
+            seq += 1
+            with self.lock:
+                self.pending[(i, seq)] = time.monotonic()
+            try:
+                s.sendall(frame(0x1, b'{"type":"broadcast","seq":%d,"data":{"probe":%d}}' % (seq, seq)))
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    def read(self, i, s):
+        buffer = bytearray()
+        while self.running:
+            payload = read_frame(s, buffer)
+            if payload is None:
+                return
+            if b'"type":"response"' not in payload:
+                continue
+            seq = json.loads(payload).get("seq")
+            with self.lock:
+                sent = self.pending.pop((i, seq), None)
+                if sent is not None:
+                    self.latencies.append(time.monotonic() - sent)
+
+    def p99_ms(self):
+        """The 99th percentile since the last reset; posts not yet answered count as they stand."""
+        now = time.monotonic()
+        with self.lock:
+            values = sorted(self.latencies + [now - t for t in self.pending.values()])
+        return values[max(0, -(-len(values) * 99 // 100) - 1)] * 1000 if values else float("nan")
+
+    def close(self):
+        self.running = False
+        for s in self.sockets:
+            s.close()
+
+
+SCENARIOS = {"pingflood": pingflood, "bigbroadcast": bigbroadcast, "partial": partial, "static": static, "who": who}
 
 
 def main():
@@ -149,17 +258,22 @@ def main():
             port = free_port()
             proc = start(server, port, webroot)
             try:
-                time.sleep(1)
+                posters = Posters(port, "crowd" if name == "who" else "calm")
+                time.sleep(2)
                 before = rss_kb(proc.pid)
+                posters.reset()
                 sockets = SCENARIOS[name](port, webroot)
                 during = rss_kb(proc.pid)
+                p99 = posters.p99_ms()
+                posters.close()
                 for s in sockets:
                     s.close()
                 time.sleep(5)
                 after = rss_kb(proc.pid)
                 peak = rss_kb(proc.pid, "VmHWM")
                 print(f"{name:13s} before {before / 1024:7.0f} MB  end of load {during / 1024:7.0f} MB  "
-                      f"peak {peak / 1024:7.0f} MB  5 s after the clients left {after / 1024:7.0f} MB", flush=True)
+                      f"peak {peak / 1024:7.0f} MB  5 s after the clients left {after / 1024:7.0f} MB  "
+                      f"others' p99 {p99:6.0f} ms", flush=True)
             finally:
                 proc.terminate()
                 proc.wait(timeout=15)

@@ -26,6 +26,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     {
         RelayFrame => "RF",
         RelayFrameTo => "RT",
+        RelayWhoTo => "RW",
         RelayPresence => "RP",
         RelayAttached => "RA",
         RelayRoster => "RR",
@@ -46,6 +47,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     {
         RelayFrame m => new WireWriter(m.Frame.Length + 32).Bytes(m.Frame).Long(m.MessageId).Long(m.ResponseTo).NullableBytes(m.Response).ToArray(),
         RelayFrameTo m => new WireWriter(m.Frame.Length + 16).Long(m.Id).Bytes(m.Frame).ToArray(),
+        RelayWhoTo m => new WireWriter(m.Participants.Length + m.Seq.Length + 32).Long(m.Id).Bytes(m.Seq.Span).Long(m.Timestamp).Bytes(m.Participants).ToArray(),
         RelayPresence m => WritePresence(m),
         RelayAttached m => new WireWriter(32).String(m.Room).ToArray(),
         RelayRoster m => WriteRoster(m),
@@ -69,6 +71,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         {
             "RF" => new RelayFrame(r.Bytes(), r.Long()) { ResponseTo = r.Long(), Response = r.NullableBytes() },
             "RT" => new RelayFrameTo(r.Long(), r.Bytes()),
+            "RW" => new RelayWhoTo(r.Long(), r.Bytes(), r.Long(), r.Bytes()),
             "RP" => ReadPresence(ref r),
             "RA" => new RelayAttached(r.String()),
             "RR" => ReadRoster(ref r),

@@ -19,6 +19,15 @@ public sealed class ConnectionActor : UntypedActor
     /// <summary>The longest single wait for a ping deadline (well within the scheduler's range).</summary>
     private static readonly TimeSpan MaxDeadlineWait = TimeSpan.FromDays(7);
 
+    /// <summary>How long the room may take to answer a <c>who</c> before it counts as lost.</summary>
+    private static readonly TimeSpan WhoAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>who</c> requests that may wait behind the one the room is answering; more are <c>RATE_LIMITED</c>.</summary>
+    private const int MaxWaitingWho = 16;
+
+    /// <summary>A <c>who</c> answer costs one message of the rate limit per this many bytes of it.</summary>
+    private const double WhoBytesPerMessage = 1024;
+
     // An UntypedActor with a switch: ReceiveActor's handler tables cost ~1 KB per instance,
     // which a server with tens of thousands of connections feels.
     private readonly ConnectionIdentity _identity;
@@ -31,6 +40,13 @@ public sealed class ConnectionActor : UntypedActor
     private bool _sinkClosed;
     private TaskCompletionSource<IActorRef>? _opened;
     private IConnectionHookState? _hooks;
+
+    // One `who` at a time is with the room; the answer's size sets what the next one costs.
+    private long _whoAsks;
+    private long _whoAsked; // the number of the ask the room has, 0 when none
+    private Queue<ReadOnlyMemory<byte>>? _whoWaiting;
+    private double _whoCost = 1;
+    private ICancelable? _whoOverdue;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
@@ -85,6 +101,13 @@ public sealed class ConnectionActor : UntypedActor
             case CheckPingDeadline check:
                 CheckDeadline(check);
                 break;
+            case WhoAnswer answer:
+                WhoAnswered(answer);
+                break;
+            case WhoOverdue overdue when overdue.Asked == _whoAsked:
+                _whoAsked = 0;
+                AskNextWho();
+                break;
             case RemoteUnicastDone done:
                 RemoteUnicastAnswered(done);
                 break;
@@ -122,6 +145,7 @@ public sealed class ConnectionActor : UntypedActor
 
         _deadlineCheck?.Cancel();
         _hooks?.OnDisconnect();
+        _whoOverdue?.Cancel();
         _services.Directory.Remove(_identity.Id);
         if (!IsApi)
         {
@@ -160,7 +184,7 @@ public sealed class ConnectionActor : UntypedActor
                 _services.Rooms.Tell(new BroadcastToRoom(_identity.Room, _identity.Id, frame.Seq, frame.Data));
                 break;
             case MessageTypes.Who when !IsApi:
-                _services.Rooms.Tell(new WhoInRoom(_identity.Room, _identity.Id, frame.Seq));
+                Who(frame.Seq);
                 break;
             case MessageTypes.Unicast when !IsApi:
                 _services.Rooms.Tell(new UnicastInRoom(_identity.Room, _identity.Id, frame.Seq, frame.To, frame.Data));
@@ -176,6 +200,53 @@ public sealed class ConnectionActor : UntypedActor
                 SendError(frame.Seq, ProtocolError.InvalidType, w => w.WriteString("type"u8, type));
                 break;
         }
+    }
+
+    /// <summary>
+    /// A <c>who</c> is answered with the whole room, so it costs its sender in proportion: one
+    /// is with the room at a time (a few more wait here), and each costs as many messages of
+    /// the rate limit as the last answer had kilobytes. A flood of <c>who</c> thus slows its
+    /// sender, never the room.
+    /// </summary>
+    private void Who(ReadOnlyMemory<byte> seq)
+    {
+        _whoWaiting ??= new Queue<ReadOnlyMemory<byte>>();
+        if (_whoWaiting.Count >= MaxWaitingWho)
+        {
+            SendError(seq, ProtocolError.RateLimited, null);
+            return;
+        }
+
+        _whoWaiting.Enqueue(seq);
+        AskNextWho();
+    }
+
+    private void AskNextWho()
+    {
+        while (_whoAsked == 0 && _whoWaiting is { Count: > 0 })
+        {
+            var seq = _whoWaiting.Dequeue();
+            // The message itself has taken its one token; the rest of the cost is taken here.
+            if (!_rateLimit.TryTake(_services.Time, _whoCost - 1))
+            {
+                SendError(seq, ProtocolError.RateLimited, null);
+                continue;
+            }
+
+            _whoAsked = ++_whoAsks;
+            _services.Rooms.Tell(new WhoInRoom(_identity.Room, _identity.Id, seq));
+            _whoOverdue = Context.System.Scheduler.ScheduleTellOnceCancelable(WhoAnswerTimeout, Self, new WhoOverdue(_whoAsked), Self);
+        }
+    }
+
+    private void WhoAnswered(WhoAnswer answer)
+    {
+        Send(ServerFrames.WhoReply(answer.Seq, answer.Participants, answer.Timestamp));
+        _whoCost = 1 + (answer.Participants.Length / WhoBytesPerMessage);
+        _whoAsked = 0;
+        _whoOverdue?.Cancel();
+        _whoOverdue = null;
+        AskNextWho();
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
 /// </summary>
 public sealed record DeliverFrames(IReadOnlyList<byte[]> Frames) : INoSerializationVerificationNeeded;
 
+/// <summary>
+/// The room's answer to this connection's <c>who</c>: its participant list as encoded JSON,
+/// which the connection wraps with the request's <paramref name="Seq"/> (see <see cref="Rooms.RelayWhoTo"/>).
+/// </summary>
+public sealed record WhoAnswer(ReadOnlyMemory<byte> Seq, long Timestamp, byte[] Participants) : INoSerializationVerificationNeeded;
+
 /// <summary>A frame from the client that the codec refused (not text, not JSON, too large).</summary>
 public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null) : INoSerializationVerificationNeeded;
 
@@ -24,6 +30,9 @@ public sealed record SocketClosed(string Reason) : INoSerializationVerificationN
 
 /// <summary>Checks whether the client's promised ping deadline has passed.</summary>
 internal sealed record CheckPingDeadline(long Deadline) : INoSerializationVerificationNeeded;
+
+/// <summary>The room has not answered this connection's <c>who</c> in time (a lost message): ask again.</summary>
+internal sealed record WhoOverdue(long Asked) : INoSerializationVerificationNeeded;
 
 /// <summary>Close this connection from the server side (shutdown, administration).</summary>
 public sealed record CloseConnection(ConnectionCloseReason Reason) : INoSerializationVerificationNeeded;

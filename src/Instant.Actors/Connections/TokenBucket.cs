@@ -21,7 +21,13 @@ public struct TokenBucket
 
     public bool IsLimited => _ratePerSecond > 0;
 
-    public bool TryTake(TimeProvider time)
+    public bool TryTake(TimeProvider time) => TryTake(time, 1);
+
+    /// <summary>
+    /// Takes <paramref name="count"/> tokens at once (a message that costs several), or none;
+    /// a count above the capacity takes the whole bucket, so that it can ever succeed.
+    /// </summary>
+    public bool TryTake(TimeProvider time, double count)
     {
         if (!IsLimited)
         {
@@ -31,12 +37,13 @@ public struct TokenBucket
         long now = time.GetTimestamp();
         _tokens = Math.Min(_capacity, _tokens + (time.GetElapsedTime(_lastTicks, now).TotalSeconds * _ratePerSecond));
         _lastTicks = now;
-        if (_tokens < 1)
+        count = Math.Min(count, _capacity);
+        if (_tokens < count)
         {
             return false;
         }
 
-        _tokens -= 1;
+        _tokens -= count;
         return true;
     }
 }

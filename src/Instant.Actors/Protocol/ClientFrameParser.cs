@@ -21,6 +21,12 @@ public static class ClientFrameParser
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // A member name, type or to (what is read as text) that escapes a lone UTF-16
+            // surrogate ("\ud800") is valid JSON but no text: refused like broken JSON.
+            return null;
+        }
     }
 
     private static ClientFrame? Parse(ReadOnlyMemory<byte> frame)

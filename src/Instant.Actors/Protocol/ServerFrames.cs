@@ -67,11 +67,36 @@ public static class ServerFrames
 
     /// <summary>The <c>who</c> reply: every participant id mapped to <c>{"uuid": ...}</c>.</summary>
     public static byte[] Who(ReadOnlyMemory<byte> seq, IEnumerable<KeyValuePair<long, string>> participants, long timestamp)
-        => Write(timestamp, seq, (w, s) =>
+        => WhoReply(seq, ParticipantList(participants), timestamp);
+
+    /// <summary>
+    /// The <c>who</c> reply around a <see cref="ParticipantList"/> made earlier: a room encodes its
+    /// list once per change of membership, and each asker's connection wraps it.
+    /// </summary>
+    public static byte[] WhoReply(ReadOnlyMemory<byte> seq, ReadOnlyMemory<byte> participantList, long timestamp)
+    {
+        var buffer = new ArrayBufferWriter<byte>(participantList.Length + 96 + seq.Length);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
+            w.WriteStartObject();
             w.WriteString("type"u8, MessageTypes.Utf8.Who);
-            WriteRaw(w, "seq"u8, s);
-            w.WriteStartObject("data"u8);
+            WriteRaw(w, "seq"u8, seq);
+            w.WritePropertyName("data"u8);
+            w.WriteRawValue(participantList.Span, skipInputValidation: true);
+            w.WriteNumber("timestamp"u8, timestamp);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The <c>data</c> of a <c>who</c> reply: every participant id mapped to <c>{"uuid": ...}</c>.</summary>
+    public static byte[] ParticipantList(IEnumerable<KeyValuePair<long, string>> participants)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
             foreach (var (id, uuid) in participants)
             {
                 w.WriteStartObject(IdFormat.ToHex(id));
@@ -80,7 +105,10 @@ public static class ServerFrames
             }
 
             w.WriteEndObject();
-        });
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>The direct reply to a relayed message: its assigned id and type.</summary>
     public static byte[] Response(ReadOnlyMemory<byte> seq, long messageId, string relayedType, long timestamp)

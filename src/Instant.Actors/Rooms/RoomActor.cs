@@ -34,6 +34,10 @@ public sealed class RoomActor : ReceiveActor
     private readonly List<PresenceChange> _pendingPresence = new();
     private long _lastMessageId;
 
+    // The `who` list, encoded on the first `who` after a change of membership and shared by
+    // every answer until the next: a burst of `who` costs the room a message each, not an encoding.
+    private byte[]? _participantList;
+
     public RoomActor(string name, RoomServices services)
     {
         _name = name;
@@ -73,6 +77,7 @@ public sealed class RoomActor : ReceiveActor
         var relay = Sender;
         AddRelay(relay);
         _participants[join.Id] = new Participant(relay, join.Uuid, join.Announce);
+        _participantList = null;
         _relays[relay]++;
         Context.SetReceiveTimeout(null);
         if (join.Announce)
@@ -98,6 +103,7 @@ public sealed class RoomActor : ReceiveActor
             if (_participants.TryAdd(member.Id, new Participant(relay, member.Uuid, Announced: true)))
             {
                 _relays[relay]++;
+                _participantList = null;
             }
         }
 
@@ -115,6 +121,8 @@ public sealed class RoomActor : ReceiveActor
         {
             return;
         }
+
+        _participantList = null;
 
         if (--_relays[gone.Relay] == 0)
         {
@@ -149,6 +157,7 @@ public sealed class RoomActor : ReceiveActor
         foreach (long id in gone)
         {
             _participants.Remove(id);
+            _participantList = null;
         }
 
         if (gone.Count > 0)
@@ -216,8 +225,8 @@ public sealed class RoomActor : ReceiveActor
     {
         if (_participants.TryGetValue(message.From, out var asker))
         {
-            var list = _participants.Select(p => KeyValuePair.Create(p.Key, p.Value.Uuid));
-            asker.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Who(message.Seq, list, Now)));
+            _participantList ??= ServerFrames.ParticipantList(_participants.Select(p => KeyValuePair.Create(p.Key, p.Value.Uuid)));
+            TellRelay(asker.Relay, new RelayWhoTo(message.From, message.Seq, Now, _participantList));
         }
     }
 

@@ -66,6 +66,13 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
                 }
 
                 break;
+            case RelayWhoTo who:
+                if (_members.TryGetValue(who.Id, out var asker))
+                {
+                    asker.Connection.Tell(new WhoAnswer(who.Seq, who.Timestamp, who.Participants));
+                }
+
+                break;
             case RelayPresence presence:
                 Presence(presence);
                 break;

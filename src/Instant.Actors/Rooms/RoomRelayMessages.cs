@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Instant.Actors.Cluster;
+using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Rooms;
 
@@ -29,6 +30,14 @@ public sealed record RelayFrame(byte[] Frame, long MessageId) : IClusterMessage
 
 /// <summary>A frame for one participant of the relay's node; an empty one confirms its unannounced join.</summary>
 public sealed record RelayFrameTo(long Id, byte[] Frame) : IClusterMessage;
+
+/// <summary>
+/// The answer to participant <paramref name="Id"/>'s <c>who</c>: the room's
+/// <paramref name="Participants"/> (a <see cref="ServerFrames.ParticipantList"/>, the same array
+/// for every asker until membership changes). The asker's connection builds the frame, so a
+/// flood of <c>who</c> costs the room one message each, not one encoding of the room each.
+/// </summary>
+public sealed record RelayWhoTo(long Id, ReadOnlyMemory<byte> Seq, long Timestamp, byte[] Participants) : IClusterMessage;
 
 /// <summary>
 /// Presence changes, in the order the room saw them, for every participant of the relay's node:

@@ -32,6 +32,8 @@ public class ClusterMessageSerializerSpecs : TestKit
         yield return [new RelayFrame(data, 42) { ResponseTo = 5, Response = seq }];
         yield return [new RelayFrameTo(5, data)];
         yield return [new RelayFrameTo(5, [])];
+        yield return [new RelayWhoTo(5, seq, 1_700_000_000_000, data)];
+        yield return [new RelayWhoTo(5, default, 1, data)];
         yield return [new RelayPresence(data, 5, "akka.tcp://instant@a:1")];
         yield return [new RelayPresence(data, 5, null)];
         yield return [new RelayPresence([new PresenceChange(data, 5, "akka.tcp://instant@a:1"), new PresenceChange(seq, 6, null)])];
@@ -85,6 +87,7 @@ public class ClusterMessageSerializerSpecs : TestKit
         RelayRoster m => $"RR {string.Join(",", m.Nodes)} {string.Join(",", m.Ids)} {string.Join(",", m.NodeOf)}",
         RelayFrame m => $"RF {Text(m.Frame)} {m.MessageId} {m.ResponseTo} {(m.Response is null ? "-" : Text(m.Response))}",
         RelayFrameTo m => $"RT {m.Id} {Text(m.Frame)}",
+        RelayWhoTo m => $"RW {m.Id} {Text(m.Seq)} {m.Timestamp} {Text(m.Participants)}",
         RelayPresence m => "RP " + string.Join(",", m.Changes.Select(c => $"{Text(c.Frame)} {c.Id} {c.Node ?? "-"}")),
         RemoteUnicast m => $"GU {m.To} {m.MessageId} {Text(m.Seq)} {Text(m.Frame)}",
         RemoteUnicastDone m => $"GD {m.To} {m.MessageId} {Text(m.Seq)} {m.Delivered}",

@@ -242,4 +242,71 @@ public class ConnectionActorSpecs : TestKit
         Assert.Equal("RATE_LIMITED", refused.GetProperty("data").GetProperty("code").GetString());
         Assert.Equal(2, refused.GetProperty("seq").GetInt32());
     }
+
+    /// <summary>A participant list of about <paramref name="bytes"/> bytes, as a room encodes it.</summary>
+    private static byte[] ParticipantList(int bytes)
+        => ServerFrames.ParticipantList(Enumerable.Range(1, Math.Max(1, bytes / 62)).Select(i => KeyValuePair.Create((long)i, Guid.Empty.ToString())));
+
+    [Fact]
+    public void A_who_waits_while_another_is_with_the_room_and_each_is_answered_with_its_own_seq()
+    {
+        var (actor, sink) = Open();
+        sink.Next();
+        _rooms.ExpectMsg<JoinRoom>();
+        var list = ParticipantList(100);
+
+        actor.Tell(Frame("""{"type":"who","seq":1}"""));
+        actor.Tell(Frame("""{"type":"who","seq":2}"""));
+
+        Assert.Equal("1", Encoding.UTF8.GetString(_rooms.ExpectMsg<WhoInRoom>().Seq.Span));
+        _rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        actor.Tell(new WhoAnswer("1"u8.ToArray(), 7, list));
+        var first = sink.Next();
+        Assert.Equal(("who", 1, 7L), (first.GetProperty("type").GetString(), first.GetProperty("seq").GetInt32(), first.GetProperty("timestamp").GetInt64()));
+        Assert.Equal(Encoding.UTF8.GetString(list), first.GetProperty("data").GetRawText());
+        Assert.Equal("2", Encoding.UTF8.GetString(_rooms.ExpectMsg<WhoInRoom>().Seq.Span));
+    }
+
+    [Fact]
+    public void A_who_costs_its_sender_one_message_per_kilobyte_of_the_last_answer()
+    {
+        var (actor, sink) = Open(limits: new ConnectionLimits { MessagesPerSecond = 0.001, MessageBurst = 20 });
+        sink.Next();
+        _rooms.ExpectMsg<JoinRoom>();
+        var tenKilobytes = ParticipantList(10 * 1024);
+
+        actor.Tell(Frame("""{"type":"who","seq":1}"""));
+        _rooms.ExpectMsg<WhoInRoom>();
+        actor.Tell(new WhoAnswer("1"u8.ToArray(), 1, tenKilobytes));
+        Assert.Equal("who", sink.Next().GetProperty("type").GetString());
+        actor.Tell(Frame("""{"type":"who","seq":2}""")); // 1 + 10 of the 19 left
+        _rooms.ExpectMsg<WhoInRoom>();
+        actor.Tell(new WhoAnswer("2"u8.ToArray(), 2, tenKilobytes));
+        Assert.Equal("who", sink.Next().GetProperty("type").GetString());
+        actor.Tell(Frame("""{"type":"who","seq":3}""")); // 8 left: not enough
+        actor.Tell(Frame("""{"type":"broadcast","seq":4,"data":1}"""));
+
+        var refused = sink.Next();
+        Assert.Equal(("RATE_LIMITED", 3), (refused.GetProperty("data").GetProperty("code").GetString(), refused.GetProperty("seq").GetInt32()));
+        Assert.Equal("4", Encoding.UTF8.GetString(_rooms.ExpectMsg<BroadcastToRoom>().Seq.Span)); // plain messages still pass
+    }
+
+    [Fact]
+    public void Whos_beyond_the_few_that_may_wait_are_refused_with_RATE_LIMITED()
+    {
+        var (actor, sink) = Open();
+        sink.Next();
+        _rooms.ExpectMsg<JoinRoom>();
+
+        for (int i = 1; i <= 18; i++)
+        {
+            actor.Tell(Frame($$"""{"type":"who","seq":{{i}}}"""));
+        }
+
+        // One with the room, sixteen waiting: the eighteenth is refused at once.
+        var refused = sink.Next();
+        Assert.Equal(("RATE_LIMITED", 18), (refused.GetProperty("data").GetProperty("code").GetString(), refused.GetProperty("seq").GetInt32()));
+        Assert.Equal("1", Encoding.UTF8.GetString(_rooms.ExpectMsg<WhoInRoom>().Seq.Span));
+        _rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }

@@ -42,6 +42,13 @@ public class ClientFrameParserSpecs
     [InlineData("{\"data\":{\"a\":}}")]
     public void Anything_but_one_JSON_object_is_refused(string json) => Assert.Null(Parse(json));
 
+    // Found by ClientFrameParserFuzzSpecs: reading such a name, type or to as text threw out of the parser.
+    [Theory]
+    [InlineData("""{"\ud800":1,"type":"ping"}""")]
+    [InlineData("""{"type":"\ud800"}""")]
+    [InlineData("""{"type":"who","to":"\udc00"}""")]
+    public void A_member_name_type_or_to_that_escapes_a_lone_surrogate_is_refused(string json) => Assert.Null(Parse(json));
+
     [Fact]
     public void White_space_around_the_object_is_fine() => Assert.NotNull(Parse(" \n{\"type\":\"who\"}\t "));
 

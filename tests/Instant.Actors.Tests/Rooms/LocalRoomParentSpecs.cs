@@ -71,6 +71,6 @@ public class LocalRoomParentSpecs : TestKit
 
         ExpectNoMsg(TimeSpan.FromSeconds(1));
         registry.Tell(new WhoInRoom("kept", 1, default));
-        a.ExpectMsg<Deliver>();
+        a.ExpectMsg<WhoAnswer>();
     }
 }

@@ -221,11 +221,33 @@ public class RoomActorSpecs : TestKit
 
         room.Tell(new WhoInRoom("r", 1, "1"u8.ToArray()));
 
-        var who = NextFrame(a);
+        var answer = a.ExpectMsg<WhoAnswer>();
+        Assert.Equal("1", Encoding.UTF8.GetString(answer.Seq.Span));
+        var who = JsonDocument.Parse(ServerFrames.WhoReply(answer.Seq, answer.Participants, answer.Timestamp)).RootElement;
         Assert.Equal("who", who.GetProperty("type").GetString());
         var data = who.GetProperty("data");
         Assert.Equal("uuid-a", data.GetProperty("0000000000000001").GetProperty("uuid").GetString());
         Assert.Equal("uuid-b", data.GetProperty("0000000000000002").GetProperty("uuid").GetString());
+    }
+
+    [Fact]
+    public void Who_answers_share_one_encoded_list_until_membership_changes()
+    {
+        var (room, a, b) = RoomWithTwo();
+
+        room.Tell(new WhoInRoom("r", 1, "1"u8.ToArray()));
+        room.Tell(new WhoInRoom("r", 2, "2"u8.ToArray()));
+        var first = a.ExpectMsg<WhoAnswer>().Participants;
+        var second = b.ExpectMsg<WhoAnswer>().Participants;
+        room.Tell(new LeaveRoom("r", 2));
+        a.ExpectMsg<Deliver>(); // left
+        room.Tell(new WhoInRoom("r", 1, "3"u8.ToArray()));
+        var afterLeave = a.ExpectMsg<WhoAnswer>().Participants;
+
+        Assert.Same(first, second);
+        Assert.NotSame(first, afterLeave);
+        var remaining = JsonDocument.Parse(afterLeave).RootElement.EnumerateObject().Select(p => p.Name);
+        Assert.Equal(["0000000000000001"], remaining);
     }
 
     [Fact]
