@@ -265,7 +265,19 @@ public sealed class InstantServer : IAsyncDisposable
             log.LogInformation("{Notice}", notice);
         }
 
-        await app.StartAsync(cancellation);
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested
+            && CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            // A node downed while it was still joining stops its host, which cancels the port's
+            // binding: report it as the downing it is (exit 3), not as a crash.
+            await app.DisposeAsync();
+            throw new NodeDownedException();
+        }
+
         int port = BoundPort(app);
         string shown = options.Host == "*" ? "*" : options.Host;
         log.LogInformation("Serving era {Era} on {Host}:{Port}...", era, shown, port);

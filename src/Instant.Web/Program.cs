@@ -38,6 +38,11 @@ internal static class Program
             await Console.Error.WriteLineAsync($"instant: {e.Message}");
             return 2;
         }
+        catch (NodeDownedException e)
+        {
+            await Console.Error.WriteLineAsync($"instant: {e.Message}");
+            return 3;
+        }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Error.WriteLineAsync($"instant: cannot listen: {e.Message}");
