@@ -3,9 +3,13 @@ using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Connections;
 
-/// <summary>An encoded frame for this connection's client, shared by all recipients of a relay.</summary>
+/// <summary>
+/// An encoded frame for this connection's client, shared by all recipients of a relay; counted
+/// in <see cref="Diagnostics.ConnectionMetrics"/> by whoever made it. <paramref name="RelayedAt"/>
+/// is the relay's <see cref="System.Diagnostics.Stopwatch"/> timestamp, or 0 when not timed.
+/// </summary>
 /// <remarks>Messages of this file stay in their process (no cluster form).</remarks>
-public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
+public sealed record Deliver(byte[] Frame, long RelayedAt = 0) : INoSerializationVerificationNeeded;
 
 /// <summary>A frame from the client that the codec refused (not text, not JSON, too large).</summary>
 public sealed record FrameRejected(ProtocolError Error, long? MaxSize = null) : INoSerializationVerificationNeeded;
@@ -19,5 +23,5 @@ public sealed record SocketClosed(string Reason) : INoSerializationVerificationN
 /// <summary>Checks whether the client's promised ping deadline has passed.</summary>
 internal sealed record CheckPingDeadline(long Deadline) : INoSerializationVerificationNeeded;
 
-/// <summary>Close this connection from the server side (shutdown, administration).</summary>
+/// <summary>Close this connection from the server side (shutdown, the backend console).</summary>
 public sealed record CloseConnection(ConnectionCloseReason Reason) : INoSerializationVerificationNeeded;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Instant.Actors.Cluster;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Identity;
 
 namespace Instant.Actors.Connections;
@@ -17,6 +18,8 @@ public sealed record ConnectionServices(
     ConnectionLimits Limits)
 {
     public RemoteParticipants? RemoteParticipants { get; init; }
+
+    public ConnectionMetrics Metrics { get; init; } = new();
 }
 
 /// <summary>Per-connection limits with defaults; see docs/SERVER.md for the configuration keys.</summary>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Rooms;
@@ -61,6 +62,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
                     }
                     else
                     {
+                        _services.Metrics.FramesOut(frame.Frame);
                         member.Connection.Tell(new Deliver(frame.Frame));
                     }
                 }
@@ -105,6 +107,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
         _lastMessageId = Math.Max(_lastMessageId, frame.MessageId);
         if (frame.Response is { } response && _members.TryGetValue(frame.ResponseTo, out var sender))
         {
+            _services.Metrics.FramesOut(response);
             sender.Connection.Tell(new Deliver(response));
         }
 
@@ -223,20 +226,32 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// One <see cref="Deliver"/> for all local members, counted once for all of them; stamped
+    /// with the time only while someone collects the relay latency.
+    /// </summary>
     private void DeliverToAll(byte[] frame)
     {
-        var deliver = new Deliver(frame);
+        var metrics = _services.Metrics;
+        var deliver = new Deliver(frame, metrics.TimingRelays ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
+        int recipients = 0;
         foreach (var member in _members.Values)
         {
             if (member.JoinNumber <= _attachedThrough)
             {
                 member.Connection.Tell(deliver);
+                recipients++;
             }
         }
+
+        metrics.FramesOut(frame, recipients);
     }
 
     private readonly record struct Member(IActorRef Connection, string Uuid, long JoinNumber);
 }
 
-/// <summary>What relays need: the room lookup seam, time, and whether they run in a cluster.</summary>
-public sealed record RoomRelayServices(IActorRef Rooms, TimeProvider Time, bool Clustered);
+/// <summary>What relays need: the room lookup seam, time, whether they run in a cluster, and the counters of what they deliver.</summary>
+public sealed record RoomRelayServices(IActorRef Rooms, TimeProvider Time, bool Clustered)
+{
+    public ConnectionMetrics Metrics { get; init; } = new();
+}

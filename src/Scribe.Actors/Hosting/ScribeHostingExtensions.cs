@@ -24,7 +24,9 @@ public static class ScribeHostingExtensions
         => builder.WithActors((system, _, resolver) =>
         {
             var connections = resolver.GetService<InstantConnections>();
-            system.ActorOf(EmbeddedScribeActor.Props(connections, options), EmbeddedScribes.ActorName(options.Room));
+            // Counted when the host registered a ScribeMetrics (the instant server does).
+            var metrics = resolver.GetService<Protocol.ScribeMetrics>();
+            system.ActorOf(EmbeddedScribeActor.Props(connections, options, metrics), EmbeddedScribes.ActorName(options.Room));
         });
 
     /// <summary>

@@ -40,14 +40,17 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastPong;
     private bool _pongSeen;
     private bool _storeBroken;
+    private readonly ScribeMetrics? _metrics;
 
     /// <param name="storeFailed">
     /// Told once if the store fails (a read-only or corrupt database); Scribe has then written an
     /// <c>ERROR</c> line, closed its connection for good and stopped, and its owner should report
     /// it (the standalone client exits non-zero).
     /// </param>
-    public ScribeActor(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
+    /// <param name="metrics">Where stored posts are counted, if anywhere.</param>
+    public ScribeActor(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null, ScribeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _log = log;
         _settings = settings;
@@ -78,8 +81,9 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
-        => Akka.Actor.Props.Create(() => new ScribeActor(store, log, settings, time, storeFailed));
+    public static Props Props(
+        IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null, ScribeMetrics? metrics = null)
+        => Akka.Actor.Props.Create(() => new ScribeActor(store, log, settings, time, storeFailed, metrics));
 
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -390,7 +394,9 @@ public sealed partial class ScribeActor : ReceiveActor, IWithTimers
         }
 
         var batch = _pending.Select(p => p.Entry).ToList();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _store.Add(batch);
+        _metrics?.Stored(batch.Count, started);
         _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
         foreach (var entry in batch)
         {
