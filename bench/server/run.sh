@@ -38,12 +38,13 @@ start_server() { # $1 port $2 log -> sets server_pid
     "$server" -h 127.0.0.1 --http-log /dev/null ${SERVER_ARGS:-} "$1" >"$2" 2>&1 &
   fi
   server_pid=$!
-  for _ in $(seq 100); do
+  # Up to 60 s: a machine shared with builds can take that long to start a server.
+  for _ in $(seq 600); do
     if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
     kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: server exited; see $2" >&2; return 1; }
     sleep 0.1
   done
-  echo "run.sh: server did not listen on port $1 within 10 s" >&2
+  echo "run.sh: server did not listen on port $1 within 60 s" >&2
   return 1
 }
 
