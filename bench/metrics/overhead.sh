@@ -38,7 +38,8 @@ for t in targets:
         rate = statistics.median(r["deliveriesPerSecond"] for r in rs)
         cpu = statistics.median(r["serverCpuSeconds"] for r in rs)
         medians[mode] = (rate, cpu)
-        print(f"| {t} | {mode} | {rate:,.0f} | {cpu:.2f} | {', '.join(f'{r['deliveriesPerSecond']:,.0f}' for r in rs)} |")
+        runs = ", ".join(format(r["deliveriesPerSecond"], ",.0f") for r in rs)
+        print(f"| {t} | {mode} | {rate:,.0f} | {cpu:.2f} | {runs} |")
     (r0, c0), (r1, c1) = medians["off"], medians["on"]
     print(f"| {t} | on vs off | {100 * (r1 - r0) / r0:+.1f} % | {100 * (c1 - c0) / c0:+.1f} % | |")
 PY
