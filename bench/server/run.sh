@@ -7,7 +7,8 @@
 #           (run with `java -jar`); it is started on 127.0.0.1 on a free port for each target.
 #   TARGET  any of: room100 room1000 room10 open100 open1000 idle15000 join5000 (default: all)
 # Environment: LABEL (name in the results, default from SERVER), OUT (default bench/results/raw),
-#   LOAD (instant-load command, default: the Release build, built if missing).
+#   LOAD (instant-load command, default: the Release build, built if missing),
+#   SERVER_ARGS (extra arguments for our server, e.g. "-o instant.metrics.enabled=yes").
 # Writes OUT/LABEL-TARGET/{summary.json,timeline.csv,latency.csv,report.html,server.log} and
 # prints one summary line per target (also appended to OUT/LABEL.txt).
 set -euo pipefail
@@ -33,15 +34,17 @@ start_server() { # $1 port $2 log -> sets server_pid
   if [ "$kind" = java ]; then
     java -jar "$server" -h 127.0.0.1 --http-log /dev/null "$1" >"$2" 2>&1 &
   else
-    "$server" -h 127.0.0.1 --http-log /dev/null "$1" >"$2" 2>&1 &
+    # shellcheck disable=SC2086 # SERVER_ARGS is a list of words
+    "$server" -h 127.0.0.1 --http-log /dev/null ${SERVER_ARGS:-} "$1" >"$2" 2>&1 &
   fi
   server_pid=$!
-  for _ in $(seq 100); do
+  # Up to 60 s: a machine shared with builds can take that long to start a server.
+  for _ in $(seq 600); do
     if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
     kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: server exited; see $2" >&2; return 1; }
     sleep 0.1
   done
-  echo "run.sh: server did not listen on port $1 within 10 s" >&2
+  echo "run.sh: server did not listen on port $1 within 60 s" >&2
   return 1
 }
 

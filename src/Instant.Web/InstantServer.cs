@@ -7,9 +7,11 @@ using Instant.Actors.Cluster;
 using Instant.Actors.Connections;
 using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
+using Instant.Web.BackendConsole;
 using Instant.Web.Cli;
 using Instant.Web.Http;
 using Instant.Web.Listening;
+using Instant.Web.Operations;
 using Instant.Web.Plugins;
 using Instant.Web.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -112,6 +114,8 @@ public sealed class InstantServer : IAsyncDisposable
         var allConnections = new ConnectionGate((int)config.GetLong("instant.server.maxConnections", ConnectionGate.DefaultConnectionsMax(), min: 1));
         var roomIdle = TimeSpan.FromSeconds(config.GetLong("instant.rooms.idleTimeout", 60, min: 1));
         int maxCacheAge = (int)config.GetLong("instant.http.maxCacheAge", 3600);
+        var operations = OperationsSettings.From(config);
+        var backendConsole = ConsoleSettings.From(config);
         EmbeddedScribeConfiguration scribes;
         ScribeJournalConfig? journal;
         InstantClusterSettings? cluster;
@@ -144,8 +148,12 @@ public sealed class InstantServer : IAsyncDisposable
             EnvironmentName = Environments.Production,
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new DebugLogProvider(debugSink, logLevel, TimeProvider.System));
-        builder.Logging.SetMinimumLevel(logLevel);
+        // The level can change while running (the backend console): the provider filters, the
+        // factory lets everything through to it.
+        var logSwitch = new LogLevelSwitch(logLevel);
+        builder.Services.AddSingleton(logSwitch);
+        builder.Logging.AddProvider(new DebugLogProvider(debugSink, logSwitch, TimeProvider.System));
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
         if (logLevel >= LogLevel.Information)
         {
             // ASP.NET Core's own information lines would drown ours.
@@ -210,6 +218,8 @@ public sealed class InstantServer : IAsyncDisposable
             akka.AddRoomScribes(scribes, journal, clustered: cluster is not null);
             configureAkka?.Invoke(akka);
         });
+        builder.Services.AddInstantOperations(operations, scribes.Rooms, clustered: cluster is not null);
+        builder.Services.AddInstantConsole(backendConsole, config);
         builder.Services.AddSingleton(new IdentityCookie(new CookieSigner(cookieKey), config.GetBool("instant.cookies.insecure"), sameSite));
         builder.Services.AddSingleton(AllowedOrigins.Parse(config.Get("instant.ws.allowedOrigins")));
         builder.Services.AddSingleton(socketLimits);
@@ -253,6 +263,7 @@ public sealed class InstantServer : IAsyncDisposable
         var app = builder.Build();
         app.InitializePlugins(plugins, pluginRuntime, config, serverInfo);
         app.UseMiddleware<HttpLogMiddleware>();
+        app.UseInstantOperations();
         var site = app.Services.GetRequiredService<SiteHandler>();
         app.Run(site.HandleAsync);
         CloseConnectionsOnShutdown(app, clustered: cluster is not null);
@@ -451,7 +462,7 @@ public sealed class InstantServer : IAsyncDisposable
         return new InstantClusterSettings(name, host.Trim('[', ']'), port, seeds);
     }
 
-    private static Akka.Event.LogLevel AkkaLevel(LogLevel level) => level switch
+    internal static Akka.Event.LogLevel AkkaLevel(LogLevel level) => level switch
     {
         LogLevel.Trace or LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
         LogLevel.Information => Akka.Event.LogLevel.InfoLevel,

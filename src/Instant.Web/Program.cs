@@ -8,6 +8,11 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args is ["console", .. var consoleArgs])
+        {
+            return await BackendConsole.ConsoleClient.MainAsync(consoleArgs, Console.In, Console.Out, Console.Error);
+        }
+
         try
         {
             var options = CommandLine.Parse(args);

@@ -19,7 +19,8 @@ public sealed class RunSandbox : IAsyncDisposable
     public static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(60);
 
     public string Root { get; } = Directory.CreateTempSubdirectory("irun-").FullName;
-    public string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "instant-run");
+    /// <summary>The instant-run under test: the built one, or another (an installed one) set by a spec.</summary>
+    public string Executable { get; init; } = Path.Combine(AppContext.BaseDirectory, "instant-run");
 
     public RunSandbox(string processSections, string masterExtra = "")
     {

@@ -8,22 +8,22 @@ namespace Instant.Run.Tests;
 
 /// <summary>
 /// The example configuration of docs/RUN.md (RUNNING.md's, with its command lines pointed at our
-/// executables) run as is, with our real <c>instant</c> and <c>scribe</c> in <c>bin/</c>: start,
-/// a post logged by Scribe, bg-restart, another post logged after it, status, stop.
+/// executables) run as is, with <c>bin/</c> the one scripts/install.sh lays out: start, a post
+/// logged by Scribe, bg-restart, another post logged after it, status, stop.
 /// </summary>
-public class RunningExampleSpecs(ITestOutputHelper output)
+[Collection(InstalledLayoutCollection.Name)]
+public class RunningExampleSpecs(ITestOutputHelper output, InstalledLayout install)
 {
     [Fact]
     public async Task The_documented_example_runs_the_server_and_a_scribe_end_to_end()
     {
         int port = RunSandbox.FreePort();
-        await using var sandbox = new RunSandbox("");
+        await using var sandbox = new RunSandbox("") { Executable = install.Bin("instant-run") };
         var ini = DocumentedExampleSpecs.Ini();
         Assert.Contains("instant-port=8080\n", ini, StringComparison.Ordinal);
         sandbox.WriteConfigText(ini.Replace("instant-port=8080\n", $"instant-port={port}\n", StringComparison.Ordinal));
-        Directory.CreateDirectory(sandbox.PathOf("bin"));
-        File.CreateSymbolicLink(sandbox.PathOf("bin/instant"), BuiltExecutables.Instant);
-        File.CreateSymbolicLink(sandbox.PathOf("bin/scribe"), BuiltExecutables.Scribe);
+        Assert.True(install.ExitCode == 0, install.Output);
+        File.CreateSymbolicLink(sandbox.PathOf("bin"), Path.Combine(install.Prefix, "bin"));
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(150));
 
         try

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 
 namespace Instant.Actors.Cluster;
 
@@ -12,12 +13,17 @@ public sealed class ParticipantGatewayActor : ReceiveActor
 {
     public const string Name = "participants";
 
-    public ParticipantGatewayActor(ParticipantDirectory directory)
+    public ParticipantGatewayActor(ParticipantDirectory directory, ConnectionMetrics metrics)
     {
         Receive<RemoteUnicast>(unicast =>
         {
             var connection = directory.Find(unicast.To);
-            connection?.Tell(new Deliver(unicast.Frame));
+            if (connection is not null)
+            {
+                metrics.FramesOut(unicast.Frame);
+                connection.Tell(new Deliver(unicast.Frame));
+            }
+
             Sender.Tell(new RemoteUnicastDone(unicast.To, unicast.MessageId, unicast.Seq, connection is not null));
         });
     }
@@ -25,7 +31,8 @@ public sealed class ParticipantGatewayActor : ReceiveActor
     /// <summary>Where the gateway is on every node.</summary>
     public static string Path => "/user/" + Name;
 
-    public static Props Props(ParticipantDirectory directory) => Akka.Actor.Props.Create(() => new ParticipantGatewayActor(directory));
+    public static Props Props(ParticipantDirectory directory, ConnectionMetrics metrics)
+        => Akka.Actor.Props.Create(() => new ParticipantGatewayActor(directory, metrics));
 }
 
 /// <summary>An encoded <c>unicast</c> frame for participant <paramref name="To"/>, if the receiving node holds it.</summary>

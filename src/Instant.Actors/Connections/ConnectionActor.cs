@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using Instant.Actors.Cluster;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
@@ -47,6 +48,7 @@ public sealed class ConnectionActor : UntypedActor
     private Queue<ReadOnlyMemory<byte>>? _whoWaiting;
     private double _whoCost = 1;
     private ICancelable? _whoOverdue;
+    private ConnectionEnd? _end;
 
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
@@ -75,7 +77,12 @@ public sealed class ConnectionActor : UntypedActor
         switch (message)
         {
             case Deliver deliver:
-                Send(deliver.Frame);
+                // Counted by whoever made it (one count for a whole fan-out).
+                if (!_sink.TrySend(deliver.Frame, deliver.RelayedAt))
+                {
+                    Overflowed();
+                }
+
                 break;
             case DeliverFrames deliver:
                 SendAll(deliver.Frames);
@@ -85,16 +92,31 @@ public sealed class ConnectionActor : UntypedActor
                 break;
             case FrameRejected rejected when !_rateLimit.TryTake(_services.Time):
                 // Garbage counts against the rate like anything else a client sends.
+                _services.Metrics.RateLimited();
                 SendError(default, ProtocolError.RateLimited, null);
                 break;
             case FrameRejected rejected:
+                if (rejected.Error == ProtocolError.FrameTooLarge)
+                {
+                    _services.Metrics.FrameTooLarge();
+                }
+
                 SendError(default, rejected.Error, rejected.MaxSize is { } max ? w => w.WriteNumber("max"u8, max) : null);
                 break;
             case SocketClosed:
                 _sinkClosed = true; // nothing left to close
+                _end ??= ConnectionEnd.Client;
                 Context.Stop(Self);
                 break;
             case CloseConnection close:
+                _end ??= close.Reason switch
+                {
+                    ConnectionCloseReason.ServerShutdown => ConnectionEnd.ServerShutdown,
+                    ConnectionCloseReason.Disconnected => ConnectionEnd.Disconnected,
+                    ConnectionCloseReason.PingTimeout => ConnectionEnd.PingTimeout,
+                    ConnectionCloseReason.OutboxOverflow => ConnectionEnd.OutboxOverflow,
+                    _ => ConnectionEnd.InternalError,
+                };
                 CloseSink(close.Reason);
                 Context.Stop(Self);
                 break;
@@ -119,7 +141,8 @@ public sealed class ConnectionActor : UntypedActor
 
     protected override void PreStart()
     {
-        _services.Directory.Add(_identity.Id, Self);
+        _services.Metrics.ConnectionOpened();
+        _services.Directory.Add(_identity.Id, Self, _identity.Room);
         _hooks = _services.Hooks?.Connect(_identity, Self);
         Send(ServerFrames.Identity(_services.Server, _identity.Id, _identity.Uuid, Now, _hooks is null ? null : _hooks.WriteIdentityFields));
         if (!IsApi)
@@ -140,8 +163,11 @@ public sealed class ConnectionActor : UntypedActor
         // to nobody (the room has already been told it left).
         if (!_sinkClosed)
         {
+            _end ??= ConnectionEnd.InternalError;
             CloseSink(ConnectionCloseReason.InternalError);
         }
+
+        _services.Metrics.ConnectionClosed(_end ?? ConnectionEnd.InternalError);
 
         _deadlineCheck?.Cancel();
         _hooks?.OnDisconnect();
@@ -157,14 +183,17 @@ public sealed class ConnectionActor : UntypedActor
     protected override void PreRestart(Exception reason, object message)
     {
         Log.Error(reason, "Connection {0} failed", IdFormat.ToHex(_identity.Id));
+        _end ??= ConnectionEnd.InternalError;
         CloseSink(ConnectionCloseReason.InternalError);
         Context.Stop(Self);
     }
 
     private void Handle(ClientFrame frame)
     {
+        _services.Metrics.MessageIn(frame.Type);
         if (!_rateLimit.TryTake(_services.Time))
         {
+            _services.Metrics.RateLimited();
             SendError(frame.Seq, ProtocolError.RateLimited, null);
             return;
         }
@@ -267,7 +296,9 @@ public sealed class ConnectionActor : UntypedActor
         {
             long id = _services.Ids.Next();
             Send(ServerFrames.Response(frame.Seq, id, MessageTypes.Unicast, now));
-            recipient.Tell(new Deliver(ServerFrames.Unicast(id, _identity.Id, to, frame.Data, now)));
+            var delivered = ServerFrames.Unicast(id, _identity.Id, to, frame.Data, now);
+            _services.Metrics.FramesOut(delivered);
+            recipient.Tell(new Deliver(delivered));
             return;
         }
 
@@ -318,6 +349,7 @@ public sealed class ConnectionActor : UntypedActor
         if (_deadline == check.Deadline && Now > check.Deadline)
         {
             Log.Info("Connection {0} missed its ping deadline; closing", IdFormat.ToHex(_identity.Id));
+            _end ??= ConnectionEnd.PingTimeout;
             CloseSink(ConnectionCloseReason.PingTimeout);
             Context.Stop(Self);
         }
@@ -333,29 +365,46 @@ public sealed class ConnectionActor : UntypedActor
         _sink.Close(reason);
     }
 
-    /// <summary>Queues a frame; false when the outbox overflowed and the connection is closing.</summary>
+    /// <summary>
+    /// Queues a frame of this connection's own (identity, pong, error, response), counted here;
+    /// false when the outbox overflowed and the connection is closing.
+    /// </summary>
     private bool Send(byte[] frame)
     {
+        _services.Metrics.FramesOut(frame);
         if (_sink.TrySend(frame))
         {
             return true;
         }
 
-        Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
-        CloseSink(ConnectionCloseReason.OutboxOverflow);
-        Context.Stop(Self);
+        Overflowed();
         return false;
     }
 
+    /// <summary>Queues relayed frames in order (counted by the relay that made them).</summary>
     private void SendAll(IReadOnlyList<byte[]> frames)
     {
         foreach (var frame in frames)
         {
-            if (!Send(frame))
+            if (!_sink.TrySend(frame))
             {
+                Overflowed();
                 return;
             }
         }
+    }
+
+    private void Overflowed()
+    {
+        if (_sinkClosed)
+        {
+            return;
+        }
+
+        Log.Info("Connection {0} fell too far behind; closing", IdFormat.ToHex(_identity.Id));
+        _end ??= ConnectionEnd.OutboxOverflow;
+        CloseSink(ConnectionCloseReason.OutboxOverflow);
+        Context.Stop(Self);
     }
 
     private void SendError(ReadOnlyMemory<byte> seq, ProtocolError error, Action<Utf8JsonWriter>? detail)

@@ -3,9 +3,13 @@ using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Connections;
 
-/// <summary>An encoded frame for this connection's client, shared by all recipients of a relay.</summary>
+/// <summary>
+/// An encoded frame for this connection's client, shared by all recipients of a relay; counted
+/// in <see cref="Diagnostics.ConnectionMetrics"/> by whoever made it. <paramref name="RelayedAt"/>
+/// is the relay's <see cref="System.Diagnostics.Stopwatch"/> timestamp, or 0 when not timed.
+/// </summary>
 /// <remarks>Messages of this file stay in their process (no cluster form).</remarks>
-public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded;
+public sealed record Deliver(byte[] Frame, long RelayedAt = 0) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Several encoded frames for this connection's client, in order (a burst of presence changes
@@ -34,5 +38,5 @@ internal sealed record CheckPingDeadline(long Deadline) : INoSerializationVerifi
 /// <summary>The room has not answered this connection's <c>who</c> in time (a lost message): ask again.</summary>
 internal sealed record WhoOverdue(long Asked) : INoSerializationVerificationNeeded;
 
-/// <summary>Close this connection from the server side (shutdown, administration).</summary>
+/// <summary>Close this connection from the server side (shutdown, the backend console).</summary>
 public sealed record CloseConnection(ConnectionCloseReason Reason) : INoSerializationVerificationNeeded;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Instant.Actors.Cluster;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Identity;
 
 namespace Instant.Actors.Connections;
@@ -20,6 +21,8 @@ public sealed record ConnectionServices(
 
     /// <summary>The plugins' hooks on connections; null when no plugin is loaded.</summary>
     public IConnectionHooks? Hooks { get; init; }
+
+    public ConnectionMetrics Metrics { get; init; } = new();
 }
 
 /// <summary>Per-connection limits with defaults; see docs/SERVER.md for the configuration keys.</summary>

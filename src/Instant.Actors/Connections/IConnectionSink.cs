@@ -10,6 +10,12 @@ public interface IConnectionSink
     /// <summary>Queues one UTF-8 JSON frame; false when the outbox is full (the reader has stalled).</summary>
     bool TrySend(byte[] frame);
 
+    /// <summary>
+    /// As <see cref="TrySend(byte[])"/>, for a relayed frame stamped when the relay handed it
+    /// out (<see cref="Deliver.RelayedAt"/>); a sink that writes to a socket may time it.
+    /// </summary>
+    bool TrySend(byte[] frame, long relayedAt) => TrySend(frame);
+
     /// <summary>Closes the connection; frames already queued may be dropped.</summary>
     void Close(ConnectionCloseReason reason);
 }
@@ -28,4 +34,7 @@ public enum ConnectionCloseReason
 
     /// <summary>Something went wrong on the server side.</summary>
     InternalError,
+
+    /// <summary>An operator disconnected it (the backend console).</summary>
+    Disconnected,
 }

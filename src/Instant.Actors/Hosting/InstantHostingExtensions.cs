@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Instant.Actors.Cluster;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Identity;
 using Instant.Actors.Rooms;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,11 +31,14 @@ public static class InstantHostingExtensions
         services.AddSingleton(limits);
         services.AddSingleton<ParticipantDirectory>();
         services.AddSingleton<CrossNodeTraffic>();
+        services.AddSingleton<ConnectionMetrics>();
+        services.AddSingleton<RoomMetrics>();
         services.AddSingleton(sp => new RoomServices(
             sp.GetRequiredService<IdGenerator>(), sp.GetRequiredService<TimeProvider>(), roomIdleTimeout)
         {
             Clustered = clustered,
             Traffic = sp.GetRequiredService<CrossNodeTraffic>(),
+            Metrics = sp.GetRequiredService<RoomMetrics>(),
         });
         services.AddSingleton<InstantConnections>();
         services.AddSingleton<RemoteParticipants>();
@@ -103,7 +107,8 @@ public static class InstantHostingExtensions
         {
             var remote = resolver.GetService<RemoteParticipants>();
             system.ActorOf(IdSlotClientActor.Props(registry.Get<IdSlotAllocatorActor>(), resolver.GetService<IdGenerator>(), remote), "id-slot");
-            system.ActorOf(ParticipantGatewayActor.Props(resolver.GetService<ParticipantDirectory>()), ParticipantGatewayActor.Name);
+            system.ActorOf(ParticipantGatewayActor.Props(resolver.GetService<ParticipantDirectory>(), resolver.GetService<ConnectionMetrics>()), ParticipantGatewayActor.Name);
+            resolver.GetService<CrossNodeTraffic>().WatchMembership(Akka.Cluster.Cluster.Get(system));
         });
         return builder.AddNodeActors(clustered: true);
     }
@@ -113,7 +118,8 @@ public static class InstantHostingExtensions
         => builder.WithActors((system, registry, resolver) =>
         {
             var time = resolver.GetService<TimeProvider>();
-            var relays = system.ActorOf(RoomRelaysActor.Props(new RoomRelayServices(registry.Get<RoomRegion>(), time, clustered)), "room-relays");
+            var metrics = resolver.GetService<ConnectionMetrics>();
+            var relays = system.ActorOf(RoomRelaysActor.Props(new RoomRelayServices(registry.Get<RoomRegion>(), time, clustered) { Metrics = metrics }), "room-relays");
             registry.Register<RoomRelaysActor>(relays);
             var services = new ConnectionServices(
                 relays, resolver.GetService<ParticipantDirectory>(), resolver.GetService<IdGenerator>(), time,
@@ -121,6 +127,7 @@ public static class InstantHostingExtensions
             {
                 RemoteParticipants = clustered ? resolver.GetService<RemoteParticipants>() : null,
                 Hooks = resolver.GetService<IConnectionHooks>(),
+                Metrics = metrics,
             };
             registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(services), ConnectionsActor.Name));
         });

@@ -55,7 +55,13 @@ public sealed class RoomActor : ReceiveActor
 
     public static Props Props(string name, RoomServices services) => Akka.Actor.Props.Create(() => new RoomActor(name, services));
 
-    protected override void PreStart() => Context.SetReceiveTimeout(_services.IdleTimeout);
+    protected override void PreStart()
+    {
+        _services.Metrics.RoomStarted();
+        Context.SetReceiveTimeout(_services.IdleTimeout);
+    }
+
+    protected override void PostStop() => _services.Metrics.RoomStopped();
 
     protected override void PostStop() => SendPendingPresence();
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Rooms;
@@ -61,6 +62,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
                     }
                     else
                     {
+                        _services.Metrics.FramesOut(frame.Frame);
                         member.Connection.Tell(new Deliver(frame.Frame));
                     }
                 }
@@ -112,6 +114,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
         _lastMessageId = Math.Max(_lastMessageId, frame.MessageId);
         if (frame.Response is { } response && _members.TryGetValue(frame.ResponseTo, out var sender))
         {
+            _services.Metrics.FramesOut(response);
             sender.Connection.Tell(new Deliver(response));
         }
 
@@ -255,16 +258,25 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// One <see cref="Deliver"/> for all local members, counted once for all of them; stamped
+    /// with the time only while someone collects the relay latency.
+    /// </summary>
     private void DeliverToAll(byte[] frame)
     {
-        var deliver = new Deliver(frame);
+        var metrics = _services.Metrics;
+        var deliver = new Deliver(frame, metrics.TimingRelays ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
+        int recipients = 0;
         foreach (var member in _members.Values)
         {
             if (member.JoinNumber <= _attachedThrough)
             {
                 member.Connection.Tell(deliver);
+                recipients++;
             }
         }
+
+        metrics.FramesOut(frame, recipients);
     }
 
     /// <summary>
@@ -274,15 +286,23 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
     private void DeliverToAll(List<byte[]> frames, List<long> attachedThrough)
     {
         var all = frames.Count == 1 ? (object)new Deliver(frames[0]) : new DeliverFrames(frames);
+        // startsAt[k]: members whose suffix starts at frame k; their running sum counts frame k's recipients.
+        var startsAt = new int[frames.Count];
         foreach (var member in _members.Values)
         {
             if (member.JoinNumber <= attachedThrough[0])
             {
                 member.Connection.Tell(all);
+                startsAt[0]++;
                 continue;
             }
 
             int first = attachedThrough.FindIndex(through => member.JoinNumber <= through);
+            if (first >= 0)
+            {
+                startsAt[first]++;
+            }
+
             if (first == frames.Count - 1)
             {
                 member.Connection.Tell(new Deliver(frames[first]));
@@ -292,10 +312,20 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
                 member.Connection.Tell(new DeliverFrames(frames.GetRange(first, frames.Count - first)));
             }
         }
+
+        int recipients = 0;
+        for (int k = 0; k < frames.Count; k++)
+        {
+            recipients += startsAt[k];
+            _services.Metrics.FramesOut(frames[k], recipients);
+        }
     }
 
     private readonly record struct Member(IActorRef Connection, string Uuid, long JoinNumber);
 }
 
-/// <summary>What relays need: the room lookup seam, time, and whether they run in a cluster.</summary>
-public sealed record RoomRelayServices(IActorRef Rooms, TimeProvider Time, bool Clustered);
+/// <summary>What relays need: the room lookup seam, time, whether they run in a cluster, and the counters of what they deliver.</summary>
+public sealed record RoomRelayServices(IActorRef Rooms, TimeProvider Time, bool Clustered)
+{
+    public ConnectionMetrics Metrics { get; init; } = new();
+}

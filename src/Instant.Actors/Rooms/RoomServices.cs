@@ -1,4 +1,5 @@
 using Instant.Actors.Cluster;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Identity;
 
 namespace Instant.Actors.Rooms;
@@ -12,4 +13,6 @@ public sealed record RoomServices(IdGenerator Ids, TimeProvider Time, TimeSpan I
     public bool Clustered { get; init; }
 
     public CrossNodeTraffic Traffic { get; init; } = new();
+
+    public RoomMetrics Metrics { get; init; } = new();
 }

@@ -9,11 +9,11 @@ namespace Instant.Web.Http;
 /// The debugging log: <c>[yyyy-MM-dd HH:mm:ss.fff LEVEL Category] message</c> in local time,
 /// with an exception's text on the following lines, as the original's log reads.
 /// </summary>
-public sealed class DebugLogProvider(LogSink sink, LogLevel minimum, TimeProvider time) : ILoggerProvider
+public sealed class DebugLogProvider(LogSink sink, LogLevelSwitch minimum, TimeProvider time) : ILoggerProvider
 {
     private LogSink Sink => sink;
 
-    private LogLevel Minimum => minimum;
+    private LogLevel Minimum => minimum.Level;
 
     private TimeProvider Time => time;
 

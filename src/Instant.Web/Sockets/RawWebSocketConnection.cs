@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Unicode;
 using Akka.Actor;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Protocol;
 using Microsoft.AspNetCore.Connections;
 
@@ -26,6 +27,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private readonly Action<string> _abort;
     private readonly SocketLimits _limits;
     private readonly InputBudget _inputBudget;
+    private readonly ConnectionMetrics? _metrics;
     private readonly Queue<OutgoingFrame> _outbox = new();
     private readonly object _lock = new();
     private TokenBucket _pingRate;
@@ -37,14 +39,18 @@ public sealed class RawWebSocketConnection : IConnectionSink
     private bool _closeSent;
     private bool _finished;
     private TaskCompletionSource? _drained;
+    private int _relayedWrites;
+    private long _timedRelay;
 
     /// <param name="input">The bytes from the client, after the handshake.</param>
     /// <param name="output">Where frames for the client go.</param>
     /// <param name="abort">Drops the connection at once (a reset), with a reason for the logs.</param>
     /// <param name="limits">Frame and outbox limits.</param>
     /// <param name="inputBudget">What all connections together may hold of unfinished messages.</param>
-    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits, InputBudget inputBudget)
+    /// <param name="metrics">Where sampled relay latencies go, if anywhere.</param>
+    public RawWebSocketConnection(PipeReader input, PipeWriter output, Action<string> abort, SocketLimits limits, InputBudget inputBudget, ConnectionMetrics? metrics = null)
     {
+        _metrics = metrics;
         _input = input;
         _output = output;
         _abort = abort;
@@ -55,6 +61,8 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
     public bool TrySend(byte[] frame) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame), enforceLimits: true);
 
+    public bool TrySend(byte[] frame, long relayedAt) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame, relayedAt), enforceLimits: true);
+
     public void Close(ConnectionCloseReason reason)
     {
         var (code, text) = reason switch
@@ -64,6 +72,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
             // What was queued is dropped; the close frame follows the frame on the wire, and a
             // reader that has stalled for good is reset when it does not answer in time.
             ConnectionCloseReason.OutboxOverflow => ((ushort)1008, "reader too slow: outbox overflow"),
+            ConnectionCloseReason.Disconnected => ((ushort)1008, "disconnected by the operator"),
             _ => ((ushort)1011, "internal error"),
         };
         SendClose(code, text);
@@ -281,6 +290,12 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 }
 
                 var flushed = await _output.FlushAsync();
+                if (_timedRelay != 0)
+                {
+                    _metrics?.RelayWritten(_timedRelay);
+                    _timedRelay = 0;
+                }
+
                 if (closing || flushed.IsCompleted || flushed.IsCanceled)
                 {
                     lock (_lock)
@@ -325,6 +340,11 @@ public sealed class RawWebSocketConnection : IConnectionSink
                 }
 
                 _queuedBytes -= frame.Payload.Length;
+                if (frame.RelayedAt != 0 && ++_relayedWrites % ConnectionMetrics.LatencySampleEvery == 0)
+                {
+                    _timedRelay = frame.RelayedAt; // recorded once this chunk is flushed
+                }
+
                 budget -= WriteHeader(frame.Opcode, frame.Payload.Length);
                 _current = frame;
                 _currentOffset = 0;
@@ -355,5 +375,6 @@ public sealed class RawWebSocketConnection : IConnectionSink
         return length;
     }
 
-    private readonly record struct OutgoingFrame(byte Opcode, byte[] Payload);
+    /// <param name="RelayedAt">The relay's timestamp of a relayed frame (0: not timed).</param>
+    private readonly record struct OutgoingFrame(byte Opcode, byte[] Payload, long RelayedAt = 0);
 }

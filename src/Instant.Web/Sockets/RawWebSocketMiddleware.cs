@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Actors.Rooms;
 using Instant.Web.Http;
 using Microsoft.AspNetCore.Connections;
@@ -32,6 +33,7 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         services.GetRequiredService<ConnectionGate>(),
         services.GetRequiredService<SocketLimits>(),
         services.GetRequiredService<InputBudget>(),
+        services.GetRequiredService<ConnectionMetrics>(),
         services.GetRequiredService<AllowedOrigins>(),
         services.GetRequiredService<HttpLog>(),
         services.GetRequiredService<ILogger<RawWebSocketMiddleware>>()));
@@ -148,7 +150,7 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
         TcpKeepAlive.Enable(connection.Features, d.Limits.KeepAlive);
         var socket = new RawWebSocketConnection(
             connection.Transport.Input, connection.Transport.Output,
-            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits, d.InputBudget);
+            reason => connection.Abort(new ConnectionAbortedException(reason)), d.Limits, d.InputBudget, d.Metrics);
         return new Session(socket, await d.Admission.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket));
     }
 
@@ -165,5 +167,5 @@ public sealed class RawWebSocketMiddleware(ConnectionDelegate next, IServiceProv
     private sealed record Session(RawWebSocketConnection Socket, IActorRef Actor);
 
     private sealed record Dependencies(
-        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, InputBudget InputBudget, AllowedOrigins Origins, HttpLog HttpLog, ILogger Log);
+        ConnectionAdmission Admission, ConnectionGate Gate, SocketLimits Limits, InputBudget InputBudget, ConnectionMetrics Metrics, AllowedOrigins Origins, HttpLog HttpLog, ILogger Log);
 }

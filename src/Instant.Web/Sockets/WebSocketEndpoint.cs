@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Akka.Actor;
 using Instant.Actors.Connections;
+using Instant.Actors.Diagnostics;
 using Instant.Web.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -19,6 +20,7 @@ public sealed class WebSocketEndpoint(
     ConnectionGate gate,
     SocketLimits limits,
     InputBudget inputBudget,
+    ConnectionMetrics metrics,
     AllowedOrigins origins,
     ILogger<WebSocketEndpoint> log)
 {
@@ -70,7 +72,7 @@ public sealed class WebSocketEndpoint(
         TcpKeepAlive.Enable(context.Features, limits.KeepAlive);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits, inputBudget);
+        var socket = new RawWebSocketConnection(input, output, _ => context.Abort(), limits, inputBudget, metrics);
         var actor = await admissions.Connections.OpenAsync(new ConnectionIdentity(room, admission.Id, admission.Uuid), socket);
         await socket.RunAsync(actor);
         await input.CompleteAsync();

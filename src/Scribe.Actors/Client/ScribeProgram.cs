@@ -148,11 +148,13 @@ public static class ScribeProgram
 
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.log-dead-letters = off");
         using var system = ActorSystem.Create("scribe", config);
+        // The meter Instant.Scribe, for dotnet-counters.
+        using var metrics = new ScribeMetrics();
         var scribe = system.ActorOf(ScribeActor.Props(store, log, settings, storeFailed: e =>
         {
             storeFailure.TrySetResult(e);
             interrupted.Cancel();
-        }), "scribe");
+        }, metrics: metrics), "scribe");
         var client = new ScribeClient(options.Url!, scribe, cookies, options.Tls, log);
         bool finished = await client.RunAsync(interrupted.Token);
         if (storeFailure.Task.IsCompleted)

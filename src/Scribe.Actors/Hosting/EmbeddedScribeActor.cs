@@ -22,6 +22,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
 {
     private readonly InstantConnections _connections;
     private readonly EmbeddedScribeOptions _options;
+    private readonly ScribeMetrics? _metrics;
     private LogfileWriter? _log;
     private IMessageStore? _store;
     private IActorRef? _journalLog;
@@ -31,9 +32,10 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
     private string? _uuid;
     private bool _stopping;
 
-    public EmbeddedScribeActor(InstantConnections connections, EmbeddedScribeOptions options)
+    public EmbeddedScribeActor(InstantConnections connections, EmbeddedScribeOptions options, ScribeMetrics? metrics = null)
     {
         _connections = connections;
+        _metrics = metrics;
         _options = options;
         _uuid = options.Uuid;
         Receive<Terminated>(t => t.ActorRef.Equals(_connection), _ => OnConnectionEnded());
@@ -64,13 +66,14 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
                 _options.Room, _options.MessageDb ?? "(in memory)", failed.Error.Message);
             Context.Stop(Self);
         });
+        Receive<IsInRoom>(_ => Sender.Tell(_connection is not null));
         ReceiveAny(message => _scribe.Forward(message));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(InstantConnections connections, EmbeddedScribeOptions options)
-        => Akka.Actor.Props.Create(() => new EmbeddedScribeActor(connections, options));
+    public static Props Props(InstantConnections connections, EmbeddedScribeOptions options, ScribeMetrics? metrics = null)
+        => Akka.Actor.Props.Create(() => new EmbeddedScribeActor(connections, options, metrics));
 
     // A journal-backed Scribe that fails stops (and is started again from its journal) rather
     // than restarting with its pending posts gone; a local store keeps the default.
@@ -90,7 +93,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
             var log = JournalScribeLog.Start(Context.System, Context, _options.Room, journal);
             _journalLog = log.Actor;
             Context.Watch(_journalLog);
-            _scribe = Context.ActorOf(ScribeActor.Props(log, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e))), "scribe");
+            _scribe = Context.ActorOf(ScribeActor.Props(log, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e)), metrics: _metrics), "scribe");
             Context.Watch(_scribe);
         }
         else
@@ -102,7 +105,7 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
             }
 
             StoreLoader.LogBounds(_store, _log);
-            _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e))), "scribe");
+            _scribe = Context.ActorOf(ScribeActor.Props(_store, _log, _options.Settings, storeFailed: e => self.Tell(new StoreFailed(e)), metrics: _metrics), "scribe");
         }
 
         Connect();
@@ -155,4 +158,10 @@ public sealed class EmbeddedScribeActor : ReceiveActor, IWithTimers
     {
         public static readonly Reconnect Instance = new();
     }
+}
+
+/// <summary>Asks an embedded Scribe whether its connection to its room is open; it answers a bool (the readiness check).</summary>
+public sealed record IsInRoom
+{
+    public static readonly IsInRoom Instance = new();
 }

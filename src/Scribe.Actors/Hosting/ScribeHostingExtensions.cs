@@ -15,6 +15,12 @@ public static class EmbeddedScribes
 
     /// <summary>The embedded Scribe of a room; it answers <see cref="Protocol.GetLogBounds"/> and <see cref="Protocol.IsLogsDone"/>.</summary>
     public static ActorSelection Find(ActorSystem system, string room) => system.ActorSelection("/user/" + ActorName(room));
+
+    /// <summary>
+    /// The server's Scribe of a room (<c>instant.scribe.rooms</c>) in one process: an entity of
+    /// the local Scribe region (<see cref="ScribeHostingExtensions.AddRoomScribes"/>).
+    /// </summary>
+    public static ActorSelection FindRoomScribe(ActorSystem system, string room) => system.ActorSelection("/user/scribes/" + room);
 }
 
 /// <summary>Akka.Hosting wiring for embedded Scribes.</summary>
@@ -28,7 +34,9 @@ public static class ScribeHostingExtensions
         => builder.WithActors((system, _, resolver) =>
         {
             var connections = resolver.GetService<InstantConnections>();
-            system.ActorOf(EmbeddedScribeActor.Props(connections, options), EmbeddedScribes.ActorName(options.Room));
+            // Counted when the host registered a ScribeMetrics (the instant server does).
+            var metrics = resolver.GetService<Protocol.ScribeMetrics>();
+            system.ActorOf(EmbeddedScribeActor.Props(connections, options, metrics), EmbeddedScribes.ActorName(options.Room));
         });
 
     /// <summary>
@@ -87,20 +95,21 @@ public static class ScribeHostingExtensions
         }
 
         builder.AddScribeJournal(journal);
-        Func<string, Props> EntityProps(InstantConnections connections) => room => EmbeddedScribeActor.Props(connections, new EmbeddedScribeOptions
+        // Stored posts are counted when the host registered a ScribeMetrics (the instant server does).
+        Func<string, Props> EntityProps(IDependencyResolver resolver) => room => EmbeddedScribeActor.Props(resolver.GetService<InstantConnections>(), new EmbeddedScribeOptions
         {
             Room = room,
             Journal = journal,
             LogFile = configuration.WriteLogfiles ? Path.Combine(configuration.Directory, room + ".log") : null,
             Settings = configuration.Settings,
-        });
+        }, resolver.GetService<Protocol.ScribeMetrics>());
 
         if (clustered)
         {
             builder.WithCustomSerializer("scribe-cluster", [typeof(IScribeClusterMessage)], system => new ScribeClusterSerializer(system));
             builder.WithShardRegion<ScribeRegion>(
                 "scribe",
-                (_, _, resolver) => EntityProps(resolver.GetService<InstantConnections>()),
+                (_, _, resolver) => EntityProps(resolver),
                 new ScribeMessageExtractor(),
                 new ShardOptions
                 {
@@ -115,7 +124,7 @@ public static class ScribeHostingExtensions
         {
             builder.WithActors((system, registry, resolver) =>
                 registry.Register<ScribeRegion>(system.ActorOf(
-                    LocalEntityParent.Props(EntityProps(resolver.GetService<InstantConnections>()), new ScribeMessageExtractor()), "scribes")));
+                    LocalEntityParent.Props(EntityProps(resolver), new ScribeMessageExtractor()), "scribes")));
         }
 
         return builder.WithActors((system, registry, _) =>

@@ -54,6 +54,7 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastPong;
     private bool _pongSeen;
     private bool _storeBroken;
+    private readonly ScribeMetrics? _metrics;
 
     /// <param name="open">Opens the store once the actor runs (it may start children of it).</param>
     /// <param name="storeFailed">
@@ -61,8 +62,10 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     /// <c>ERROR</c> line, closed its connection for good and stopped, and its owner should report
     /// it (the standalone client exits non-zero).
     /// </param>
-    public ScribeActor(Func<IUntypedActorContext, IScribeLog> open, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
+    /// <param name="metrics">Where stored posts are counted, if anywhere.</param>
+    public ScribeActor(Func<IUntypedActorContext, IScribeLog> open, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null, ScribeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _open = open;
         _log = log;
         _settings = settings;
@@ -75,12 +78,14 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Scribe over a synchronous store (standalone or embedded); the store's calls run on the <see cref="StoreDispatcher"/>.</summary>
-    public static Props Props(IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
-        => Akka.Actor.Props.Create(() => new ScribeActor(context => new MessageStoreLog(store, context, context.System), log, settings, time, storeFailed));
+    public static Props Props(
+        IMessageStore store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null, ScribeMetrics? metrics = null)
+        => Akka.Actor.Props.Create(() => new ScribeActor(context => new MessageStoreLog(store, context, context.System), log, settings, time, storeFailed, metrics));
 
     /// <summary>Scribe over an asynchronous log (a room's journal).</summary>
-    public static Props Props(IScribeLog store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null)
-        => Akka.Actor.Props.Create(() => new ScribeActor(_ => store, log, settings, time, storeFailed));
+    public static Props Props(
+        IScribeLog store, LogfileWriter log, ScribeSettings settings, TimeProvider? time = null, Action<Exception>? storeFailed = null, ScribeMetrics? metrics = null)
+        => Akka.Actor.Props.Create(() => new ScribeActor(_ => store, log, settings, time, storeFailed, metrics));
 
     protected override void PreStart()
     {
@@ -351,7 +356,9 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
         }
 
         var batch = _pending.ToList();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _store.AppendAsync(batch);
+        _metrics?.Stored(batch.Count, started);
         _pending.Clear(); // after the commit: if it fails, the ERROR line counts them as lost
         LogPosts(batch);
     }

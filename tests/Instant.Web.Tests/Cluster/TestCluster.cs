@@ -22,7 +22,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public InstantTestServer this[int index] => _nodes[index];
 
-    public static async Task<TestCluster> StartAsync(int nodes)
+    public static async Task<TestCluster> StartAsync(int nodes, params string[] extra)
     {
         var ports = Enumerable.Range(0, nodes).Select(_ => FreePort()).ToArray();
         string seeds = $"127.0.0.1:{ports[0]}";
@@ -32,7 +32,7 @@ public sealed class TestCluster : IAsyncDisposable
             // Started together: the seed forms the cluster, the others join it; each opens its
             // port only once it is Up and holds an id slot.
             started.AddRange(await Task.WhenAll(ports.Select(port => InstantTestServer.StartAsync(
-                "-o", $"instant.cluster.seeds={seeds}", "-o", $"instant.cluster.port={port}", "-o", "instant.cluster.host=127.0.0.1"))));
+                [.. extra, "-o", $"instant.cluster.seeds={seeds}", "-o", $"instant.cluster.port={port}", "-o", "instant.cluster.host=127.0.0.1"]))));
             return new TestCluster(started);
         }
         catch
