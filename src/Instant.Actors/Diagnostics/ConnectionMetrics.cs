@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Instant.Actors.Connections;
 using Instant.Actors.Protocol;
+using Instant.Protocol;
 
 namespace Instant.Actors.Diagnostics;
 

@@ -61,9 +61,11 @@ public sealed class RoomActor : ReceiveActor
         Context.SetReceiveTimeout(_services.IdleTimeout);
     }
 
-    protected override void PostStop() => _services.Metrics.RoomStopped();
-
-    protected override void PostStop() => SendPendingPresence();
+    protected override void PostStop()
+    {
+        SendPendingPresence();
+        _services.Metrics.RoomStopped();
+    }
 
     /// <summary>Anything but a join or leave sends the held presence first: relays see the room's order.</summary>
     protected override bool AroundReceive(Receive receive, object message)

@@ -7,6 +7,7 @@ using Instant.Actors.Diagnostics;
 using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
 using Instant.Actors.Rooms;
+using Instant.Protocol;
 using Instant.Web.Cli;
 using Instant.Web.Http;
 using Instant.Web.Sockets;

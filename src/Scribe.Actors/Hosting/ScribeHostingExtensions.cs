@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using Instant.Actors.Hosting;
 using Instant.Actors.Rooms;
