@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Instant.Web.Cli;
+using Instant.Web.Listening;
 
 namespace Instant.Web.BackendConsole;
 
@@ -62,23 +63,6 @@ public sealed record ConsoleSettings(EndPoint Address, string Shown, string? Pas
             host = host[(bracket + 1)..^1]; // host[ip] binds ip; [ip] is ip
         }
 
-        if (host == "*")
-        {
-            return new IPEndPoint(IPAddress.IPv6Any, port);
-        }
-
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return new IPEndPoint(address, port);
-        }
-
-        try
-        {
-            return new IPEndPoint(host == "localhost" ? IPAddress.Loopback : Dns.GetHostAddresses(host)[0], port);
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IndexOutOfRangeException)
-        {
-            throw new CommandLineException($"{what}: cannot resolve '{host}'");
-        }
+        return ListenHost.Resolve(host, port, what);
     }
 }

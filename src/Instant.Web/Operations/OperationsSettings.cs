@@ -1,5 +1,6 @@
 using System.Net;
 using Instant.Web.Cli;
+using Instant.Web.Listening;
 
 namespace Instant.Web.Operations;
 
@@ -34,23 +35,6 @@ public sealed record OperationsSettings(bool Metrics, EndPoint? MetricsAddress, 
         }
 
         string host = text[..colon].Trim('[', ']');
-        if (host is "*")
-        {
-            return new IPEndPoint(IPAddress.IPv6Any, port);
-        }
-
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return new IPEndPoint(address, port);
-        }
-
-        try
-        {
-            return new IPEndPoint(host == "localhost" ? IPAddress.Loopback : Dns.GetHostAddresses(host)[0], port);
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IndexOutOfRangeException)
-        {
-            throw new CommandLineException($"configuration value {key}='{text}': cannot resolve '{host}'");
-        }
+        return ListenHost.Resolve(host, port, $"configuration value {key}='{text}'");
     }
 }
