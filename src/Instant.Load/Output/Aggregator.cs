@@ -254,7 +254,8 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
             for (int r = 0; r < options.Rooms; r++)
                 expected += finals.Sum(f => f.SentPerRoom.ElementAtOrDefault(r)) * finals.Sum(f => f.ReceiversPerRoom.ElementAtOrDefault(r));
             double delivering = Rates.ActiveSeconds(long.MinValue, long.MaxValue, total.FirstDeliveryTicks, total.LastDeliveryTicks);
-            double connectPhase = finals.Select(f => f.ConnectPhaseSeconds).DefaultIfEmpty(0).Max();
+            // Rounded once, so the rate below is the one a reader gets from the reported phase.
+            double connectPhase = Math.Round(finals.Select(f => f.ConnectPhaseSeconds).DefaultIfEmpty(0).Max(), 3);
             var rssValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.RssBytes / 1048576.0).ToList();
             var cpuValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.CpuSeconds).ToList();
             bool posting = options.Scenario is ScenarioKind.Chat or ScenarioKind.Fanout;
@@ -274,7 +275,7 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
                 Connected = total.Connected,
                 ConnectFailed = total.ConnectFailed,
                 Disconnects = total.Disconnects,
-                ConnectPhaseSeconds = Math.Round(connectPhase, 3),
+                ConnectPhaseSeconds = connectPhase,
                 ConnectsPerSecond = connectPhase > 0 ? Math.Round(total.Connected / connectPhase, 1) : 0,
                 PostsSent = total.Sent,
                 Delivered = total.Delivered,
