@@ -104,8 +104,8 @@ public sealed class ReconnectSpecs
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var servers = await TestServers.StartAsync(2, limit.Token);
-        // One post in flight at a time: the run lasts seconds, so the node dies mid-run; the post
-        // its sender had in flight is abandoned instead of holding the window until --drain.
+        // One post in flight at a time: the run lasts seconds, so the node dies mid-run; a post
+        // its senders had in flight is abandoned instead of holding the window until --drain.
         var options = new LoadOptions
         {
             Scenario = ScenarioKind.Chat,
@@ -128,7 +128,10 @@ public sealed class ReconnectSpecs
         Assert.Equal(10_000, r.PostsSent);
         Assert.Equal(3, r.Reconnect!.ClientsLost);
         Assert.Equal(3, r.Reconnect.ClientsBack);
-        Assert.InRange(r.Reconnect.PostsAbandoned, 0, 1);
+        // One post is in flight at a time, but each of the 3 lost senders can take one: when the
+        // first loss frees the window, the next post may go to another sender on the dead node
+        // whose loss the client has not noticed yet.
+        Assert.InRange(r.Reconnect.PostsAbandoned, 0, 3);
         Assert.DoesNotContain(r.Errors.Keys, k => k.StartsWith("stalled", StringComparison.Ordinal));
         Assert.Empty(r.CountedErrors);
         Assert.True(r.WallSeconds < 60, $"took {r.WallSeconds} s");
