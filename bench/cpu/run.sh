@@ -16,8 +16,9 @@
 #   REPEAT   rounds (default 1); each round runs every target on both servers, alternating
 #            which server goes first, so both see the same machine load
 #   TIMEOUT  seconds a measured run may take before it is stopped (default 300; SIGTERM makes
-#            instant-load write what it measured so far, marked STOPPED); STORM_TIMEOUT for
-#            storm15000 (default 180)
+#            instant-load write what it measured so far, marked STOPPED, once it has closed its
+#            connections: it gets KILL_AFTER more seconds for that, default 120); STORM_TIMEOUT
+#            for storm15000 (default 600: on a busy machine ours needed over 3 minutes)
 #   OUT      raw results (default bench/results/raw); LOAD the instant-load command (default:
 #            the Release build, built if missing); SERVER_ARGS extra arguments for our server
 # Every measured run gets a fresh server, warmed up first by a short chat run (20 clients,
@@ -40,7 +41,8 @@ targets=("$@")
 [ -f "$original" ] || { echo "run.sh: no such jar: $original" >&2; exit 2; }
 repeat=${REPEAT:-1}
 timeout_s=${TIMEOUT:-300}
-storm_timeout_s=${STORM_TIMEOUT:-180}
+storm_timeout_s=${STORM_TIMEOUT:-600}
+kill_after_s=${KILL_AFTER:-120}
 out=${OUT:-$root/bench/results/raw}/cpu-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 load=${LOAD:-$root/src/Instant.Load/bin/Release/net10.0/instant-load}
@@ -110,7 +112,7 @@ run_one() { # $1 round $2 target $3 server
   limit=$timeout_s
   [ "$2" = storm15000 ] && limit=$storm_timeout_s
   # shellcheck disable=SC2046 # the arguments are a list of words
-  timeout --kill-after=20 "$limit" "$load" $(args_of "$2") --server "ws://127.0.0.1:$port" --server-pid "$server_pid" \
+  timeout --kill-after="$kill_after_s" "$limit" "$load" $(args_of "$2") --server "ws://127.0.0.1:$port" --server-pid "$server_pid" \
     --label "$3 $2" -o "$dir" -q > "$dir/summary.txt" 2>&1
   status=$?
   set -e
@@ -136,8 +138,10 @@ rows = [
     ("chat1000", "1,000 clients, 500 posts, 256 in flight: CPU per delivery", "serverCpuPerDeliveryUs", "µs"),
     ("idle5000x1", "5,000 connections, one per room: CPU per connection", "serverCpuPerConnectionMs", "ms"),
     ("idle5000x100", "5,000 connections, 100 per room: CPU of the connect phase", "serverCpuConnectSeconds", "s"),
+    ("idle5000x100", "5,000 connections, 100 per room: CPU per connection", "serverCpuPerConnectionMs", "ms"),
     ("storm15000", "15,000 connections into 150 rooms: CPU of the whole run", "serverCpuSeconds", "s"),
     ("storm15000", "15,000 connections into 150 rooms: CPU of its connect phase", "serverCpuConnectSeconds", "s"),
+    ("storm15000", "15,000 connections into 150 rooms: CPU per connection", "serverCpuPerConnectionMs", "ms"),
 ]
 def load(r):
     try:
@@ -155,11 +159,13 @@ def cell(target, server, field):
         if s.get(field) is not None: values.append(s[field])
         if s.get("connectFailed") or s.get("lost"): notes.append(f"round {r['round']}: {s.get('connectFailed')} connects failed, {s.get('lost')} lost")
     return (statistics.median(values) if values else None), len(values), notes
-def fmt(v): return "-" if v is None else (f"{v:.3f}" if v < 10 else f"{v:.1f}")
+def fmt(v): return "-" if v is None else f"{v:.3g}"
 print("| workload | figure | ours | original | original/ours | runs (ours, original) |")
 print("|---|---|---|---|---|---|")
 notes = []
+measured = {r["target"] for r in runs}
 for target, name, field, unit in rows:
+    if target not in measured: continue
     o, no, n1 = cell(target, "ours", field)
     g, ng, n2 = cell(target, "original", field)
     ratio = f"{g / o:.1f}×" if o and g else "-"
