@@ -157,7 +157,8 @@ def cell(target, server, field):
             notes.append(f"round {r['round']}: " + (f"stopped ({s.get('fatal')})" if s and s.get("fatal") else f"exit {r['status']}"))
             continue
         if s.get(field) is not None: values.append(s[field])
-        if s.get("connectFailed") or s.get("lost"): notes.append(f"round {r['round']}: {s.get('connectFailed')} connects failed, {s.get('lost')} lost")
+        if s.get("connectFailed") or s.get("lost") or s.get("disconnects"):
+            notes.append(f"round {r['round']}: {s.get('connected')} connected, {s.get('connectFailed')} connects failed, {s.get('disconnects')} dropped by the server, {s.get('lost')} posts lost")
     return (statistics.median(values) if values else None), len(values), notes
 def fmt(v): return "-" if v is None else f"{v:.3g}"
 print("| workload | figure | ours | original | original/ours | runs (ours, original) |")
