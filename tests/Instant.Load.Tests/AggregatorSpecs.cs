@@ -115,6 +115,52 @@ public sealed class AggregatorSpecs
     }
 
     [Fact]
+    public void Server_CPU_per_connection_and_per_delivery_come_from_their_own_phases()
+    {
+        var agg = SteadyRun();
+        agg.Sample(0, new ProcessReading(10.0, 100 << 20), 0);
+        agg.MarkPhase("connect", new ProcessReading(10.0, 100 << 20));
+        // Connecting the 20 clients took 0.5 s of server CPU, delivering 16,000 posts 0.8 s,
+        // and closing the connections afterwards 0.3 s more.
+        agg.MarkPhase("post", new ProcessReading(10.5, 110 << 20));
+        agg.MarkPhase("drain", new ProcessReading(11.2, 110 << 20));
+        agg.MarkPhase("drained", new ProcessReading(11.3, 110 << 20));
+        agg.Sample(3.3, new ProcessReading(11.6, 110 << 20), 0.2);
+        var r = agg.Build(DateTimeOffset.UnixEpoch, 3.3, 1, null);
+        Assert.Equal(1.6, r.ServerCpuSeconds);
+        Assert.Equal(0.5, r.ServerCpuConnectSeconds);
+        Assert.Equal(25, r.ServerCpuPerConnectionMs);
+        Assert.Equal(0.8, r.ServerCpuDeliveringSeconds);
+        Assert.Equal(50, r.ServerCpuPerDeliveryUs);
+        var rows = Reports.SummaryRows(r).ToDictionary(x => x.Name, x => x.Value);
+        Assert.StartsWith("25 ms (0.5 s over the connect phase, 20 connections)", rows["server CPU per connection"]);
+        Assert.StartsWith("50 µs (0.8 s ", rows["server CPU per delivery"]);
+    }
+
+    [Fact]
+    public void A_run_stopped_before_the_deliveries_stopped_counts_its_delivering_CPU_up_to_the_last_sample()
+    {
+        var agg = SteadyRun();
+        agg.MarkPhase("connect", new ProcessReading(10.0, 0));
+        agg.MarkPhase("post", new ProcessReading(10.5, 0));
+        agg.Sample(3.3, new ProcessReading(11.5, 0), 0.2);
+        var r = agg.Build(DateTimeOffset.UnixEpoch, 3.3, 1, "interrupted");
+        Assert.Equal(1.0, r.ServerCpuDeliveringSeconds);
+    }
+
+    [Fact]
+    public void Without_the_server_s_pid_there_are_no_CPU_figures()
+    {
+        var agg = SteadyRun();
+        agg.MarkPhase("connect", null);
+        agg.MarkPhase("post", null);
+        var r = agg.Build(DateTimeOffset.UnixEpoch, 3.3, 1, null);
+        Assert.Null(r.ServerCpuPerConnectionMs);
+        Assert.Null(r.ServerCpuPerDeliveryUs);
+        Assert.DoesNotContain(Reports.SummaryRows(r), x => x.Name.StartsWith("server CPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plain_progress_prints_one_line_per_interval_and_nothing_before_the_first()
     {
         var output = new StringWriter();

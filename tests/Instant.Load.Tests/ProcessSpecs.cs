@@ -84,7 +84,7 @@ public sealed class ProcessSpecs(ServerFixture server) : IClassFixture<ServerFix
         return -1;
     }
 
-    private static async Task<(int Status, string Out, string Err)> RunAsync(params string[] args)
+    internal static async Task<(int Status, string Out, string Err)> RunAsync(params string[] args)
     {
         var psi = new ProcessStartInfo(Exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -104,7 +104,7 @@ public sealed class ProcessSpecs(ServerFixture server) : IClassFixture<ServerFix
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    private static string TempDir() => Directory.CreateTempSubdirectory("instant-load-spec").FullName;
+    internal static string TempDir() => Directory.CreateTempSubdirectory("instant-load-spec").FullName;
 
     [Fact]
     public async Task Two_worker_processes_over_two_source_addresses_add_up_to_one_result()

@@ -31,6 +31,8 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
     private readonly List<IntervalSnapshot>[] _snaps = Enumerable.Range(0, workers).Select(_ => new List<IntervalSnapshot>()).ToArray();
     private readonly WorkerFinal?[] _finals = new WorkerFinal?[workers];
     private readonly List<(double Seconds, ProcessReading? Server, double LoadCpu)> _samples = new();
+    /// <summary>The server's CPU time read when each phase was released to the workers, in order.</summary>
+    private readonly List<(string Phase, double CpuSeconds)> _phaseCpu = new();
     public readonly LongHistogram Connect = HistogramCodec.NewTotal(), Delivery = HistogramCodec.NewTotal(),
         Fanout = HistogramCodec.NewTotal(), History = HistogramCodec.NewTotal(), HistoryInfo = HistogramCodec.NewTotal(),
         Recovery = HistogramCodec.NewTotal();
@@ -58,6 +60,43 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
     public void Sample(double seconds, ProcessReading? server, double loadCpuSeconds)
     {
         lock (_gate) _samples.Add((seconds, server, loadCpuSeconds));
+    }
+
+    /// <summary>
+    /// The server's CPU time at the moment every worker was released into <paramref name="phase"/>
+    /// (see <see cref="Scenarios.ScenarioRunner"/>): what splits the run's CPU into the connect
+    /// phase and the delivering phase. A null reading (no --server-pid, or the server is gone) is
+    /// not kept.
+    /// </summary>
+    public void MarkPhase(string phase, ProcessReading? server)
+    {
+        if (server is not { } r) return;
+        lock (_gate) _phaseCpu.Add((phase, r.CpuSeconds));
+    }
+
+    /// <summary>Phases whose start ends the connect phase ("connect" starts it), by scenario.</summary>
+    private static string? ConnectPhaseEnd(ScenarioKind k) => k switch
+    {
+        ScenarioKind.Idle => "hold",
+        ScenarioKind.JoinStorm => "connected",
+        ScenarioKind.Chat or ScenarioKind.Fanout => "post",
+        _ => null,
+    };
+
+    private double? PhaseCpu(string? phase) => phase == null ? null : _phaseCpu.Where(m => m.Phase == phase).Select(m => (double?)m.CpuSeconds).FirstOrDefault();
+
+    /// <summary>
+    /// Server CPU seconds of the connect phase (released into "connect" to released into the next
+    /// phase, when every client has connected) and of the delivering phase (released into "post"
+    /// to released into "drained", when the deliveries have stopped, or else the run's last
+    /// sample): each excludes the other and the closing of the connections at the end.
+    /// </summary>
+    private (double? Connect, double? Delivering) PhaseCpuSeconds()
+    {
+        double? connectStart = PhaseCpu("connect"), connectEnd = PhaseCpu(ConnectPhaseEnd(options.Scenario));
+        double? postStart = options.Scenario is ScenarioKind.Chat or ScenarioKind.Fanout ? PhaseCpu("post") : null;
+        double? postEnd = PhaseCpu("drained") ?? _samples.Select(s => s.Server).LastOrDefault(s => s != null)?.CpuSeconds;
+        return (connectEnd - connectStart, postStart != null && postEnd >= postStart ? postEnd - postStart : null);
     }
 
     /// <summary>The newest interval all workers have reported, or -1 before the first.</summary>
@@ -259,6 +298,7 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
             var rssValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.RssBytes / 1048576.0).ToList();
             var cpuValues = _samples.Where(s => s.Server != null).Select(s => s.Server!.Value.CpuSeconds).ToList();
             bool posting = options.Scenario is ScenarioKind.Chat or ScenarioKind.Fanout;
+            var (connectCpu, deliveringCpu) = PhaseCpuSeconds();
             double storm = Rates.ActiveSeconds(long.MinValue, long.MaxValue, total.FirstLossTicks, total.LastReconnectTicks);
             return new RunResult
             {
@@ -330,6 +370,10 @@ internal sealed class Aggregator(LoadOptions options, int workers, long startTic
                 ServerRssEndMb = rssValues.Count > 0 ? Math.Round(rssValues[^1], 1) : null,
                 ServerRssPerConnectionKb = rssValues.Count > 1 && total.Connected > 0 && options.Scenario is ScenarioKind.Idle or ScenarioKind.JoinStorm ? Math.Round((rssValues.Max() - rssValues[0]) * 1024 / total.Connected, 1) : null,
                 ServerCpuSeconds = cpuValues.Count > 1 ? Math.Round(cpuValues[^1] - cpuValues[0], 2) : null,
+                ServerCpuConnectSeconds = connectCpu is double cc ? Math.Round(cc, 2) : null,
+                ServerCpuPerConnectionMs = connectCpu is double c && total.Connected > 0 ? Math.Round(c * 1000 / total.Connected, 4) : null,
+                ServerCpuDeliveringSeconds = deliveringCpu is double dc ? Math.Round(dc, 2) : null,
+                ServerCpuPerDeliveryUs = deliveringCpu is double d && total.Delivered > 0 ? Math.Round(d * 1e6 / total.Delivered, 3) : null,
                 LoadCpuSeconds = _samples.Count > 0 ? Math.Round(_samples[^1].LoadCpu, 2) : 0,
                 Timeline = timeline,
                 Distributions = new()

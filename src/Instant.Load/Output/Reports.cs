@@ -93,6 +93,10 @@ internal static class Reports
         if (r.ServerRssPeakMb != null)
             yield return ("server process", $"RSS {r.ServerRssStartMb} -> peak {r.ServerRssPeakMb} MB" +
                 (r.ServerRssPerConnectionKb is double k ? $" ({F(k)} KB per connection)" : "") + (r.ServerCpuSeconds is double cpu ? $", CPU {F(cpu)} s during the run" : ""));
+        if (r.ServerCpuPerConnectionMs is double perConnection)
+            yield return ("server CPU per connection", $"{F(perConnection)} ms ({F(r.ServerCpuConnectSeconds ?? 0)} s over the connect phase, {r.Connected} connections)");
+        if (r.ServerCpuPerDeliveryUs is double perDelivery)
+            yield return ("server CPU per delivery", $"{F(perDelivery)} µs ({F(r.ServerCpuDeliveringSeconds ?? 0)} s from the first post until the deliveries stopped, {r.Delivered} deliveries; connecting not counted)");
         yield return ("load tool CPU", $"{F(r.LoadCpuSeconds)} s");
         yield return ("errors", r.Errors.Count == 0 ? "none" : string.Join("; ", r.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}")));
         if (r.Fatal != null) yield return ("STOPPED", r.Fatal);

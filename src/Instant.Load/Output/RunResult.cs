@@ -141,6 +141,14 @@ internal sealed record RunResult
     public double? ServerRssPerConnectionKb { get; init; }
     /// <summary>Server CPU time used during the run (last sample minus first), not since the server started.</summary>
     public double? ServerCpuSeconds { get; init; }
+    /// <summary>Server CPU time of the connect phase: from releasing the clients to connect until all of them are connected.</summary>
+    public double? ServerCpuConnectSeconds { get; init; }
+    /// <summary><see cref="ServerCpuConnectSeconds"/> per connection made, in milliseconds.</summary>
+    public double? ServerCpuPerConnectionMs { get; init; }
+    /// <summary>Server CPU time of the delivering phase (chat, fanout): from the start of posting until the deliveries stop; no connecting, no closing.</summary>
+    public double? ServerCpuDeliveringSeconds { get; init; }
+    /// <summary><see cref="ServerCpuDeliveringSeconds"/> per delivery, in microseconds.</summary>
+    public double? ServerCpuPerDeliveryUs { get; init; }
     public double LoadCpuSeconds { get; init; }
     public List<TimelineRow> Timeline { get; init; } = new();
     /// <summary>Latency distributions for the report: (percentile, ms) points.</summary>

@@ -7,16 +7,12 @@ namespace Instant.Load.Scenarios;
 
 /// <summary>
 /// A point where every worker process must arrive before any goes on (connect, post, ...).
-/// In a single process it is a no-op; in a worker it is a line to and from the coordinator.
+/// In a single process it releases at once; in a worker it is a line to and from the coordinator.
+/// Either way the coordinator reads the server's CPU time at each release.
 /// </summary>
 internal interface IPhaseGate
 {
     Task ArriveAsync(string phase, CancellationToken ct);
-}
-
-internal sealed class NoGate : IPhaseGate
-{
-    public Task ArriveAsync(string phase, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -131,6 +127,7 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         var mine = MyIndexes(0, _o.Clients).Select(g => NewClient(g, ClientRole.Receiver)).ToList();
         await gate.ArriveAsync("connect", ct);
         await ConnectAllAsync(mine, _o.RampUpSeconds, ct);
+        await SettleJoinsAsync(mine, ct);
         await gate.ArriveAsync("hold", ct);
         await Task.Delay(TimeSpan.FromSeconds(_o.DurationSeconds), ct);
     }
@@ -140,6 +137,8 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         var mine = MyIndexes(0, _o.Clients).Select(g => NewClient(g, ClientRole.Receiver)).ToList();
         await gate.ArriveAsync("connect", ct);
         await ConnectAllAsync(mine, _o.RampUpSeconds, ct);
+        // Everyone is connected: the end of the connect phase for the server's CPU figures.
+        await gate.ArriveAsync("connected", ct);
         // Let the last joins reach everybody before closing: with everyone in this process, the
         // k-th member sees k joins, so N(N+1)/2 in all.
         if (W == 1)
@@ -162,6 +161,7 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
         var mine = MyIndexes(0, _o.Clients).Select(g => NewClient(g, IsSender(g) ? ClientRole.Sender : ClientRole.Receiver)).ToList();
         await gate.ArriveAsync("connect", ct);
         await ConnectAllAsync(mine, _o.RampUpSeconds, ct);
+        await SettleJoinsAsync(mine, ct);
         var open = mine.Where(c => c.IsOpen).ToList();
         var perRoom = new long[_o.Rooms];
         foreach (var c in open) perRoom[c.RoomIndex]++;
@@ -191,6 +191,8 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
             await WaitUntilAsync(() => Interlocked.Read(ref M.Delivered) >= expected, TimeSpan.FromSeconds(_o.DrainSeconds), ct);
         }
         await WaitStableAsync(() => Interlocked.Read(ref M.Delivered), TimeSpan.FromMilliseconds(300), ct);
+        // Deliveries have stopped, the closing has not begun: the end of the delivering phase for the server's CPU figures.
+        await gate.ArriveAsync("drained", ct);
     }
 
     /// <summary>
@@ -440,6 +442,24 @@ internal sealed class ScenarioRunner(RunContext ctx, IPhaseGate gate)
             try { await c.CloseAsync(); }
             finally { slots.Release(); }
         }));
+    }
+
+    /// <summary>
+    /// Waits until the joins the connect phase announced have reached the room members (exactly,
+    /// with every client in this process; else until they stop coming), so that the server's CPU
+    /// for them counts in the connect phase and not in the next one.
+    /// </summary>
+    private async Task SettleJoinsAsync(List<LoadClient> mine, CancellationToken ct)
+    {
+        if (W == 1 && Interlocked.Read(ref M.Disconnects) == 0)
+        {
+            // The k-th member of a room sees k joins (its own too): k(k+1)/2 per room.
+            var perRoom = new long[_o.Rooms];
+            foreach (var c in mine) if (c.IsOpen) perRoom[c.RoomIndex]++;
+            long expected = perRoom.Sum(k => k * (k + 1) / 2);
+            await WaitUntilAsync(() => Interlocked.Read(ref M.JoinedSeen) >= expected, TimeSpan.FromSeconds(_o.DrainSeconds), ct);
+        }
+        await WaitStableAsync(() => Interlocked.Read(ref M.JoinedSeen), TimeSpan.FromMilliseconds(300), ct);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan noProgressLimit, CancellationToken ct)

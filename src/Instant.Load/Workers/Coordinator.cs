@@ -69,7 +69,7 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
         var metrics = new LoadMetrics(options.Servers.Count);
         using var sockets = new SocketFactory(options.Servers, SourceAddresses);
         var ctx = new RunContext(options with { WorkerIndex = 0, WorkerCount = 1 }, metrics, sockets);
-        var runner = new ScenarioRunner(ctx, new NoGate());
+        var runner = new ScenarioRunner(ctx, new MarkingGate(phase => MarkPhase(agg, phase)));
         using var stopSnaps = new CancellationTokenSource();
         int index = 0;
         var snaps = Task.Run(async () =>
@@ -120,6 +120,7 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
                     }
                     if (release)
                     {
+                        MarkPhase(agg, phase);
                         foreach (var c in children)
                         {
                             try { await c.StandardInput.WriteLineAsync(WorkerProtocol.Go + phase); await c.StandardInput.FlushAsync(); }
@@ -143,6 +144,12 @@ internal sealed class Coordinator(LoadOptions options, Action<Aggregator>? onTic
         }
         foreach (var c in children) c.Dispose();
         return fatal;
+    }
+
+    /// <summary>Reads the server's CPU time as every client is released into <paramref name="phase"/>.</summary>
+    private void MarkPhase(Aggregator agg, string phase)
+    {
+        if (options.ServerPid is int pid) agg.MarkPhase(phase, ProcessSampler.Read(pid));
     }
 
     private ProcessStartInfo WorkerStartInfo(int i)
