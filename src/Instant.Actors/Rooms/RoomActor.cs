@@ -27,7 +27,10 @@ public sealed class RoomActor : ReceiveActor
     private const int PresenceBatch = 256;
 
     private readonly Dictionary<long, Participant> _participants = new();
-    private readonly Dictionary<IActorRef, int> _relays = new();
+    // One entry per node's relay; participants point at it, so a room holds each remote relay's
+    // ref once however many of its members are there (a ref resolved from a remote sender is a
+    // new object per message).
+    private readonly Dictionary<IActorRef, RoomRelayEntry> _relays = new();
     private readonly RoomServices _services;
     private readonly string _name;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -82,35 +85,33 @@ public sealed class RoomActor : ReceiveActor
 
     private void Attach(AttachMember join)
     {
-        var relay = Sender;
-        AddRelay(relay);
+        var relay = AddRelay(Sender);
         _participants[join.Id] = new Participant(relay, join.Uuid, join.Announce);
         _participantList = null;
-        _relays[relay]++;
+        relay.Members++;
         Context.SetReceiveTimeout(null);
         if (join.Announce)
         {
             // Node is set for a join (relays keep it in their rosters), and tells the newcomer's relay that it is in.
-            HoldPresence(new PresenceChange(ServerFrames.Joined(join.Id, join.Uuid, Now), join.Id, NodeOf(relay)));
+            HoldPresence(new PresenceChange(ServerFrames.Joined(join.Id, join.Uuid, Now), join.Id, NodeOf(relay.Ref)));
         }
         else
         {
             SendPendingPresence(); // presence from before it was in stays unseen by it
-            TellRelay(relay, new RelayFrameTo(join.Id, [])); // an empty frame: in, unannounced
+            TellRelay(relay.Ref, new RelayFrameTo(join.Id, [])); // an empty frame: in, unannounced
         }
     }
 
     private void Reattach(ReattachMembers reattach)
     {
-        var relay = Sender;
-        AddRelay(relay, acknowledge: true);
+        var relay = AddRelay(Sender, acknowledge: true);
         _lastMessageId = Math.Max(_lastMessageId, reattach.LastMessageId);
         _services.Ids.Observe(_lastMessageId);
         foreach (var member in reattach.Members)
         {
             if (_participants.TryAdd(member.Id, new Participant(relay, member.Uuid, Announced: true)))
             {
-                _relays[relay]++;
+                relay.Members++;
                 _participantList = null;
             }
         }
@@ -120,7 +121,7 @@ public sealed class RoomActor : ReceiveActor
             Context.SetReceiveTimeout(null);
         }
 
-        _log.Info("Room {0}: a relay on {1} brought back {2} participants", _name, relay.Path.Address, reattach.Members.Count);
+        _log.Info("Room {0}: a relay on {1} brought back {2} participants", _name, relay.Ref.Path.Address, reattach.Members.Count);
     }
 
     private void Leave(long id)
@@ -132,11 +133,11 @@ public sealed class RoomActor : ReceiveActor
 
         _participantList = null;
 
-        if (--_relays[gone.Relay] == 0)
+        if (--gone.Relay.Members == 0)
         {
             SendPendingPresence(); // the leaver's relay still gets what happened before it left
-            _relays.Remove(gone.Relay);
-            Context.Unwatch(gone.Relay);
+            _relays.Remove(gone.Relay.Ref);
+            Context.Unwatch(gone.Relay.Ref);
         }
 
         if (gone.Announced)
@@ -156,12 +157,12 @@ public sealed class RoomActor : ReceiveActor
     /// </summary>
     private void RelayEnded(IActorRef relay)
     {
-        if (!_relays.Remove(relay))
+        if (!_relays.Remove(relay, out var ended))
         {
             return;
         }
 
-        var gone = _participants.Where(p => p.Value.Relay.Equals(relay)).Select(p => p.Key).ToList();
+        var gone = _participants.Where(p => ReferenceEquals(p.Value.Relay, ended)).Select(p => p.Key).ToList();
         foreach (long id in gone)
         {
             _participants.Remove(id);
@@ -190,11 +191,11 @@ public sealed class RoomActor : ReceiveActor
         long now = Now;
         var frame = ServerFrames.Broadcast(id, message.From, message.Data, now);
         var relayed = new RelayFrame(frame, id);
-        foreach (var relay in _relays.Keys)
+        foreach (var relay in _relays.Values)
         {
             // The sender's node gets the response in the same message, delivered first: one
             // message per node, and per-sender order holds.
-            TellRelay(relay, relay.Equals(sender.Relay)
+            TellRelay(relay.Ref, ReferenceEquals(relay, sender.Relay)
                 ? relayed with { ResponseTo = message.From, Response = ServerFrames.Response(message.Seq, id, MessageTypes.Broadcast, now) }
                 : relayed);
         }
@@ -210,14 +211,14 @@ public sealed class RoomActor : ReceiveActor
         long now = Now;
         if (!IdFormat.TryParse(message.To, out long to) || !_participants.TryGetValue(to, out var recipient))
         {
-            sender.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Error(message.Seq, ProtocolError.NoParticipant,
+            sender.Relay.Ref.Tell(new RelayFrameTo(message.From, ServerFrames.Error(message.Seq, ProtocolError.NoParticipant,
                 w => NoParticipantDetail(w, message.To), now)));
             return;
         }
 
         long id = NextMessageId();
-        sender.Relay.Tell(new RelayFrameTo(message.From, ServerFrames.Response(message.Seq, id, MessageTypes.Unicast, now)));
-        TellRelay(recipient.Relay, new RelayFrameTo(to, ServerFrames.Unicast(id, message.From, to, message.Data, now)));
+        sender.Relay.Ref.Tell(new RelayFrameTo(message.From, ServerFrames.Response(message.Seq, id, MessageTypes.Unicast, now)));
+        TellRelay(recipient.Relay.Ref, new RelayFrameTo(to, ServerFrames.Unicast(id, message.From, to, message.Data, now)));
     }
 
     /// <summary>The recipient as given; an absent one leaves the detail empty, as in the original.</summary>
@@ -234,7 +235,7 @@ public sealed class RoomActor : ReceiveActor
         if (_participants.TryGetValue(message.From, out var asker))
         {
             _participantList ??= ServerFrames.ParticipantList(_participants.Select(p => KeyValuePair.Create(p.Key, p.Value.Uuid)));
-            TellRelay(asker.Relay, new RelayWhoTo(message.From, message.Seq, Now, _participantList));
+            TellRelay(asker.Relay.Ref, new RelayWhoTo(message.From, message.Seq, Now, _participantList));
         }
     }
 
@@ -250,31 +251,34 @@ public sealed class RoomActor : ReceiveActor
         return _lastMessageId;
     }
 
-    private void AddRelay(IActorRef relay, bool acknowledge = false)
+    private RoomRelayEntry AddRelay(IActorRef relay, bool acknowledge = false)
     {
-        if (_relays.ContainsKey(relay))
+        if (_relays.TryGetValue(relay, out var known))
         {
             if (acknowledge)
             {
                 relay.Tell(new RelayAttached(_name));
             }
 
-            return;
+            return known;
         }
 
-        _relays[relay] = 0;
+        var entry = new RoomRelayEntry(relay);
+        _relays[relay] = entry;
         Context.Watch(relay);
         relay.Tell(new RelayAttached(_name));
         if (_services.Clustered)
         {
             SendRoster(relay);
         }
+
+        return entry;
     }
 
     private void SendRoster(IActorRef relay)
     {
         var nodes = new List<string>();
-        var nodeIndex = new Dictionary<IActorRef, int>();
+        var nodeIndex = new Dictionary<RoomRelayEntry, int>();
         var ids = new List<long>(Math.Min(_participants.Count, RosterPage));
         var nodeOf = new List<int>(ids.Capacity);
         foreach (var (id, participant) in _participants)
@@ -287,7 +291,7 @@ public sealed class RoomActor : ReceiveActor
             if (!nodeIndex.TryGetValue(participant.Relay, out int index))
             {
                 index = nodes.Count;
-                nodes.Add(NodeOf(participant.Relay));
+                nodes.Add(NodeOf(participant.Relay.Ref));
                 nodeIndex[participant.Relay] = index;
             }
 
@@ -363,7 +367,15 @@ public sealed class RoomActor : ReceiveActor
         }
     }
 
-    private readonly record struct Participant(IActorRef Relay, string Uuid, bool Announced);
+    private readonly record struct Participant(RoomRelayEntry Relay, string Uuid, bool Announced);
+
+    /// <summary>A relay of the room and how many of the room's participants it holds.</summary>
+    private sealed class RoomRelayEntry(IActorRef relay)
+    {
+        public IActorRef Ref { get; } = relay;
+
+        public int Members { get; set; }
+    }
 }
 
 /// <summary>Sent by a room to itself when it starts holding presence changes: send them now.</summary>

@@ -21,7 +21,10 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
     private readonly string _room;
     private readonly RoomRelayServices _services;
     private readonly Dictionary<long, Member> _members = new();
-    private readonly Dictionary<long, string>? _roster;
+    // The room's roster, the ids of its participants per node address. Every relay of a room
+    // holds all of it, so it is kept small: a set of ids per node (one string per node, not a
+    // string per participant as each presence change brings it).
+    private readonly Dictionary<string, HashSet<long>>? _roster;
     private IActorRef? _roomActor;
     private bool _reattaching;
     private long _lastMessageId;
@@ -37,7 +40,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
     {
         _room = room;
         _services = services;
-        _roster = services.Clustered ? new Dictionary<long, string>() : null;
+        _roster = services.Clustered ? new Dictionary<string, HashSet<long>>() : null;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -140,9 +143,9 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
             {
                 if (change.Node is { } node)
                 {
-                    _roster[change.Id] = node;
+                    RosterOf(node).Add(change.Id);
                 }
-                else if (!_roster.Remove(change.Id))
+                else if (!RemoveFromRoster(change.Id))
                 {
                     continue; // already told: its node was lost before the room saw it leave
                 }
@@ -229,26 +232,54 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
             return;
         }
 
+        var nodes = roster.Nodes.Select(RosterOf).ToArray();
         for (int i = 0; i < roster.Ids.Count; i++)
         {
-            _roster[roster.Ids[i]] = roster.Nodes[roster.NodeOf[i]];
+            nodes[roster.NodeOf[i]].Add(roster.Ids[i]);
         }
+    }
+
+    private HashSet<long> RosterOf(string node)
+    {
+        if (!_roster!.TryGetValue(node, out var ids))
+        {
+            ids = new HashSet<long>();
+            _roster[node] = ids;
+        }
+
+        return ids;
+    }
+
+    private bool RemoveFromRoster(long id)
+    {
+        foreach (var (node, ids) in _roster!)
+        {
+            if (ids.Remove(id))
+            {
+                if (ids.Count == 0)
+                {
+                    _roster.Remove(node);
+                }
+
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Everyone of the room on a lost node has left: our participants get <c>left</c> for each.</summary>
     private void NodeLost(string node)
     {
-        if (_roster is null)
+        if (_roster is null || !_roster.Remove(node, out var gone))
         {
             return;
         }
 
-        var gone = _roster.Where(r => r.Value == node).Select(r => r.Key).ToList();
         long now = Now;
         var frames = new List<byte[]>(gone.Count);
         foreach (long id in gone)
         {
-            _roster.Remove(id);
             frames.Add(ServerFrames.Left(id, now));
         }
 
