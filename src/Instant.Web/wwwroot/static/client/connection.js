@@ -4,7 +4,7 @@
 import { fire, roomName, socketUrl, state } from './core.js';
 import { F } from './format.js';
 import { answerLogQuery, answerLogRequest, finishPull, onLog, onLogInfo, startPull } from './history.js';
-import { onLivePost, updateFavicon } from './notifications.js';
+import { notify, onLivePost, updateFavicon } from './notifications.js';
 import { showIncomingPm } from './pms.js';
 import { checkVersion, renderUsers, setStatus, setUser, uiMessage } from './sidebar.js';
 import { keepScroll, normalizePost, showMessage, storeMessage } from './tree.js';
@@ -63,7 +63,10 @@ export function connect() {
     state.users.clear();
     renderUsers();
     setStatus(state.everConnected ? 'broken' : 'connecting', state.everConnected ? 'disconnected' : 'connecting');
-    if (was) uiMessage('Disconnected. Reconnecting\u2026');
+    if (was) {
+      uiMessage('Disconnected. Reconnecting\u2026');
+      notify('disconnect', '&' + roomName, 'Disconnected. Reconnecting\u2026');
+    }
     updateFavicon();
     scheduleReconnect();
   };

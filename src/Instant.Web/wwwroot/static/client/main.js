@@ -7,9 +7,11 @@ import { $, fire, inputBar, nickBox, roomName, state, textBox } from './core.js'
 import { initFragments } from './fragments.js';
 import { initHistory } from './history.js';
 import { currentParent, focusInput, initInput } from './input.js';
-import { initNotifications } from './notifications.js';
+import { initNotifications, LEVELS, notifyLevel, submitNotification } from './notifications.js';
 import { initPms } from './pms.js';
-import { closeMenus, initSidebar } from './sidebar.js';
+import { addMenuItem, closeAll, collapsePopup, hideAll, initPopups, popup, removePopup } from './popups.js';
+import { initPreviews } from './previews.js';
+import { closeMenus, initSidebar, showSidebar, sidebarMode } from './sidebar.js';
 import { initTree } from './tree.js';
 
 function init() {
@@ -21,6 +23,8 @@ function init() {
   initTree();
   initHistory();
   initPms();
+  initPreviews();
+  initPopups();
   document.addEventListener('keydown', function (e) {
     if (e.key === 'Escape' && e.target !== textBox && e.target !== nickBox) {
       closeMenus();
@@ -51,6 +55,9 @@ if (window.Instant) {
     isConnected: function () { return state.connected; }
   };
   window.Instant.input = { node: textBox, nickNode: nickBox };
+  window.Instant.notifications = { levels: LEVELS.slice(), submit: submitNotification, getLevel: notifyLevel };
+  window.Instant.popups = { add: popup, del: removePopup, collapse: collapsePopup, addMenuItem: addMenuItem, hideAll: hideAll, closeAll: closeAll };
+  window.Instant.sidebar = { getMode: sidebarMode, show: showSidebar };
 }
 
 window.InstantClient = {

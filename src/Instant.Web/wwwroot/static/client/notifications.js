@@ -1,7 +1,8 @@
 /* Instant.Actors browser client: unread tracking (offscreen messages, the arrows by the
  * input bar), the title and favicon counters, and desktop notifications. */
 
-import { $, inputBar, loadSettings, pane, roomName, saveSetting, state } from './core.js';
+import { $, fire, inputBar, loadSettings, pane, roomName, saveSetting, state } from './core.js';
+import { addPreview, removePreview } from './previews.js';
 import { F } from './format.js';
 import { moveBarInto } from './input.js';
 import { isHidden, messageNode, ownerOf } from './tree.js';
@@ -21,6 +22,7 @@ export function observeVisibility(node) {
   state.unread.add(id);
   node.classList.add('unread');
   if (visibility) visibility.observe(node.querySelector(':scope > .line'));
+  addPreview(node);
 }
 
 export function markRead(lineOrNode) {
@@ -29,6 +31,7 @@ export function markRead(lineOrNode) {
   if (!state.unread.has(id)) return;
   state.unread.delete(id);
   node.classList.remove('unread');
+  removePreview(id);
   updateArrows();
 }
 
@@ -80,34 +83,45 @@ export function nearestUnread(direction) {
 
 /* ---- Title, favicon, notifications -------------------------------------------------- */
 
-var LEVELS = ['none', 'privmsg', 'ping', 'reply', 'activity', 'disconnect'];
+/* Most severe first; a notification shows when its level is at least as severe as the
+ * setting. Nobody picks "noise" (your own posts, hidden payloads): plugins see it. */
+export var LEVELS = ['none', 'privmsg', 'ping', 'update', 'embed', 'reply', 'activity', 'disconnect', 'noise'];
+
+function rank(level) { var i = LEVELS.indexOf(level); return i < 0 ? LEVELS.length : i; }
 
 export function updateTitle() {
   var base = roomName ? '&' + roomName : 'Instant';
   var suffix = ' \u2014 Instant';
   if (state.unreadPMs) suffix = ' (' + state.unreadPMs + '!!!)';
-  else if (state.unreadTitle) suffix = ' (' + state.unreadTitle + (state.unreadPing ? '!!' : '') + ')';
-  document.title = roomName ? base + suffix : 'Instant';
+  else if (state.unreadTitle) suffix = ' (' + state.unreadTitle + (state.unreadPing ? '!!' : '') + (state.updateAvailable ? ' !' : '') + ')';
+  else if (state.updateAvailable) suffix = ' (!)';
+  var title = roomName ? base + suffix : 'Instant';
+  if (document.title !== title) {
+    document.title = title;
+    fire('windowTitle.set', { title: title });
+  }
   updateFavicon();
 }
 
 var faviconImage = null;
+var faviconColor = null;
 export function updateFavicon() {
   var color = null;
   if (state.unreadPMs) color = '#800080';
   else if (state.unreadPing) color = '#c0c000';
+  else if (state.updateAvailable) color = '#008000';
   else if (state.unreadReply) color = '#0040ff';
   else if (state.unreadTitle) color = '#c0c0c0';
   else if (state.everConnected && !state.connected) color = '#c00000';
   var link = $('favicon');
-  if (!color) { link.href = '/static/instant-logo.png'; return; }
+  if (!color) { setFavicon(link, '/static/instant-logo.png', null); return; }
   if (!faviconImage) {
     faviconImage = new Image();
     faviconImage.onload = updateFavicon;
     faviconImage.src = '/static/instant-logo.png';
     return;
   }
-  if (!faviconImage.complete) return;
+  if (!faviconImage.complete || color === faviconColor) return;
   var canvas = document.createElement('canvas');
   canvas.width = canvas.height = 64;
   var g = canvas.getContext('2d');
@@ -119,21 +133,63 @@ export function updateFavicon() {
   g.lineWidth = 3;
   g.strokeStyle = '#ffffff';
   g.stroke();
-  link.href = canvas.toDataURL('image/png');
+  setFavicon(link, canvas.toDataURL('image/png'), color);
+}
+
+function setFavicon(link, url, color) {
+  if (faviconColor === color && link.getAttribute('href') === url) return;
+  faviconColor = color;
+  link.href = url;
+  link.setAttribute('data-color', color || '');
+  fire('favicon.set', { url: url });
 }
 
 export function notifyLevel() { return loadSettings()['notification-level'] || 'ping'; }
 
-export function notify(level, title, body, onclick) {
-  if (state.focused || !('Notification' in window)) return;
+function noDisturb() { return loadSettings()['no-disturb'] === true; }
+
+/**
+ * Submits a notification: { level, title, body, onclick }. Plugins see it first
+ * (notifications.submit, cancellable); with "Do not disturb", one less severe than the
+ * chosen level leaves the title, the favicon and the desktop alone.
+ */
+export function submitNotification(notification) {
   var setting = notifyLevel();
-  if (LEVELS.indexOf(setting) < LEVELS.indexOf(level) || setting === 'none') return;
+  var data = { notify: notification, suppress: noDisturb() && rank(notification.level) > rank(setting), _cancel: true };
+  if (fire('notifications.submit', data).canceled) return null;
+  if (!data.suppress) {
+    countForTitle(notification.level);
+    showDesktop(notification, setting);
+  }
+  fire('notifications.submitLate', data);
+  return notification;
+}
+
+/** The title and favicon counters: messages count while the window is away; an update stays. */
+function countForTitle(level) {
+  if (level === 'update') state.updateAvailable = true;
+  else if (!state.focused && (level === 'ping' || level === 'reply' || level === 'activity')) {
+    state.unreadTitle++;
+    if (level === 'ping') state.unreadPing = true;
+    if (level === 'reply') state.unreadReply = true;
+  } else return;
+  updateTitle();
+}
+
+function showDesktop(notification, setting) {
+  if (state.focused || !('Notification' in window)) return;
+  if (setting === 'none' || rank(notification.level) > rank(setting)) return;
   if (Notification.permission !== 'granted') return;
   if (state.notification) state.notification.close();
-  var n = new Notification(title, { body: body, icon: '/static/instant-logo.png' });
-  n.onclick = function () { window.focus(); if (onclick) onclick(); n.close(); };
+  var n = new Notification(notification.title, { body: notification.body, icon: '/static/instant-logo.png' });
+  n.onclick = function () { window.focus(); if (notification.onclick) notification.onclick(); n.close(); };
   state.notification = n;
   setTimeout(function () { n.close(); }, 10000);
+}
+
+/** Shorthand for submitNotification. */
+export function notify(level, title, body, onclick) {
+  return submitNotification({ level: level, title: title, body: body, onclick: onclick });
 }
 
 /** The message a reply "answers" for notifications: the previous sibling, else the parent. */
@@ -144,22 +200,19 @@ export function commentParent(node) {
   return owner;
 }
 
-export function onLivePost(msg, node) {
-  /* your own posts and hidden payloads are "noise": no counters, no notifications */
-  if (node.classList.contains('mine') || isHidden(node)) return;
-  var ping = node.classList.contains('ping');
+/** The level of a live post: noise (yours, or hidden), ping, reply (to you) or activity. */
+export function postLevel(node) {
+  if (node.classList.contains('mine') || isHidden(node)) return 'noise';
+  if (node.classList.contains('ping')) return 'ping';
   var cp = commentParent(node);
-  var reply = !!(cp && cp.classList.contains('mine'));
-  if (!state.focused) {
-    state.unreadTitle++;
-    if (ping) state.unreadPing = true;
-    if (reply) state.unreadReply = true;
-    updateTitle();
-  }
-  var level = ping ? 'ping' : reply ? 'reply' : 'activity';
+  return cp && cp.classList.contains('mine') ? 'reply' : 'activity';
+}
+
+export function onLivePost(msg, node) {
+  var level = postLevel(node);
   var body = F.isEmote(msg.text) ? '* ' + msg.nick + msg.text.substring(3) : '[' + msg.nick + '] ' + msg.text;
   notify(level, '&' + roomName, body, function () { moveBarInto(node); });
-  updateArrows();
+  if (level !== 'noise') updateArrows();
 }
 
 /* ---- Wiring ------------------------------------------------------------------------ */
@@ -169,6 +222,12 @@ export function initNotifications() {
   $('setting-notify').addEventListener('change', function () {
     saveSetting('notification-level', this.value);
     if (this.value !== 'none' && 'Notification' in window && Notification.permission === 'default') Notification.requestPermission();
+    fire('settings.apply', { source: null });
+  });
+  $('setting-no-disturb').checked = noDisturb();
+  $('setting-no-disturb').addEventListener('change', function () {
+    saveSetting('no-disturb', this.checked);
+    fire('settings.apply', { source: null });
   });
   pane.addEventListener('scroll', function () {
     if (state.focused) markVisibleRead();

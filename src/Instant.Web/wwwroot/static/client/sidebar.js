@@ -1,9 +1,11 @@
 /* Instant.Actors browser client: the sidebar: user list and user menu, settings and theme,
  * the connection status dot, UI messages and the update notice. */
 
-import { $, el, loadSettings, pathMatch, query, roomName, saveSetting, state, statusDot, textBox, userCount, userList } from './core.js';
+import { $, el, fire, loadSettings, pathMatch, query, roomName, saveSetting, state, statusDot, textBox, userCount, userList } from './core.js';
 import { F } from './format.js';
+import { notify } from './notifications.js';
 import { openPmEditor } from './pms.js';
+import { refreshPreviews } from './previews.js';
 
 /* ---- User list --------------------------------------------------------------------- */
 
@@ -70,7 +72,42 @@ export function openUserMenu(id, anchor) {
   menu.hidden = false;
 }
 
-export function closeMenus() { $('user-menu').hidden = true; $('settings').hidden = true; }
+export function closeMenus() {
+  $('user-menu').hidden = true;
+  if (!$('settings').hidden) showSettings(false, null);
+}
+
+/* ---- Sidebar modes and visibility ---------------------------------------------------- */
+
+export var SIDEBAR_MODES = ['overlay', 'drawer', 'pane'];
+
+/** The stored mode: Overlay floats over the chat, Drawer slides in from the edge, Pane is a column. */
+export function sidebarMode() {
+  var mode = loadSettings().sidebar;
+  return SIDEBAR_MODES.indexOf(mode) >= 0 ? mode : 'overlay';
+}
+
+export function applySidebarMode() {
+  var mode = sidebarMode();
+  SIDEBAR_MODES.forEach(function (m) { document.body.classList.toggle('sidebar-' + m, m === mode); });
+  $('setting-sidebar').value = mode;
+  refreshPreviews();
+}
+
+/** Opens or closes the sidebar (the drawer handle), remembering it as sidebar-visible. */
+export function showSidebar(open, source) {
+  var wasOpen = !document.body.classList.contains('sidebar-hidden');
+  document.body.classList.toggle('sidebar-hidden', !open);
+  saveSetting('sidebar-visible', open);
+  /* the original's spelling, so its plugins hear it */
+  fire('sidebar.visbility', { wasOpen: wasOpen, open: open, source: source });
+}
+
+function showSettings(visible, source) {
+  var wasVisible = !$('settings').hidden;
+  $('settings').hidden = !visible;
+  if (wasVisible !== visible) fire('settings.visibility', { visible: visible, wasVisible: wasVisible, source: source });
+}
 
 /* ---- Theme ------------------------------------------------------------------------- */
 
@@ -107,6 +144,7 @@ export function checkVersion(data) {
     notice.textContent = 'Update available; click to reload.';
     notice.hidden = false;
     notice.onclick = function () { location.reload(); };
+    if (!state.updateAvailable) notify('update', '&' + roomName, 'Update available; click to reload.', function () { location.reload(); });
   } else if (window._instantVersion_ && pageKey !== key) {
     notice.textContent = 'Your page is outdated; please refresh it manually.';
     notice.hidden = false;
@@ -126,8 +164,14 @@ export function initSidebar() {
     if (!e.target.closest('#user-menu, #settings, #settings-button')) closeMenus();
   });
   $('user-count').addEventListener('click', function () { document.body.classList.toggle('users-toggled'); });
-  $('sidebar-toggle').addEventListener('click', function () { document.body.classList.toggle('sidebar-hidden'); });
-  $('settings-button').addEventListener('click', function (e) { $('settings').hidden = !$('settings').hidden; e.stopPropagation(); });
+  $('sidebar-toggle').addEventListener('click', function (e) { showSidebar(document.body.classList.contains('sidebar-hidden'), e); });
+  $('settings-button').addEventListener('click', function (e) { showSettings($('settings').hidden, e); e.stopPropagation(); });
+  $('setting-sidebar').addEventListener('change', function () { saveSetting('sidebar', this.value); applySidebarMode(); fire('settings.apply', { source: null }); });
+  $('setting-previews').addEventListener('change', function () { saveSetting('unread-previews', this.checked); refreshPreviews(); fire('settings.apply', { source: null }); });
+  var settings = loadSettings();
+  $('setting-previews').checked = settings['unread-previews'] === true;
+  if (settings['sidebar-visible'] === false) document.body.classList.add('sidebar-hidden');
+  applySidebarMode();
   $('setting-theme').addEventListener('change', function () { saveSetting('theme', this.value); applyTheme(); });
   /* idle users fade: repaint now and then */
   setInterval(renderUsers, 30000);
