@@ -140,4 +140,48 @@ public sealed class ContrastSpecs(BrowserFixture browser, ITestOutputHelper outp
             }
         }
     }, seconds: 150);
+
+    [Fact]
+    public Task Sidebar_modes_previews_settings_and_the_popup_menu_reach_4_5_to_1_in_both_themes() => Bounded.RunAsync(async () =>
+    {
+        var size = new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 800 } };
+        await using var reader = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "contrast-views", "reader", size);
+        await using var gus = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "contrast-views", "gus", size);
+        await SidebarSteps.ChooseSidebarAsync(reader, "drawer", previews: true);
+        await reader.Page.EvaluateAsync("() => window.dispatchEvent(new Event('blur'))");
+        string root = await SidebarSteps.PostSeenAsync(gus, reader, "a thread to preview, with *emphasis* and `code`");
+        await gus.ReplyAsync(root, "a reply in it");
+        await Expect(reader.Page.Locator("#previews-count")).ToHaveTextAsync("Unread messages (2)");
+
+        // A popup under the menu bar, then the settings with their new rows.
+        await reader.Page.Locator("#user-list .user-chip", new() { HasTextString = "gus" }).ClickAsync();
+        await reader.Page.Locator("#user-menu .pm-button").ClickAsync();
+        await Expect(reader.Page.Locator("#popup-menu")).ToBeVisibleAsync();
+        await reader.Page.Locator("#settings-button").ClickAsync();
+
+        foreach (var mode in new[] { "drawer", "pane" })
+        {
+            await reader.Page.Locator("#setting-sidebar").SelectOptionAsync(mode);
+            foreach (var theme in new[] { "light", "dark" })
+            {
+                await reader.Page.Locator("#setting-theme").SelectOptionAsync(theme);
+                await Expect(reader.Page.Locator("html")).ToHaveAttributeAsync("data-theme", theme);
+                await reader.Page.Mouse.MoveAsync(300, 400);
+                var rows = (await reader.Page.EvaluateAsync<JsonElement>(MeasureContrast)).Deserialize<TextContrast[]>(
+                    new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+                output.WriteLine($"{mode}, {theme}: {rows.Length} texts, lowest {rows.Min(r => r.Ratio):0.00}:1");
+
+                Assert.Contains(rows, r => r.Cls.Contains("preview-text"));
+                Assert.Contains(rows, r => r.Cls.Contains("preview-age"));
+                Assert.Contains(rows, r => r.Cls.Contains("preview-nick"));
+                Assert.Contains(rows, r => r.Cls.Contains("previews-count"));
+                Assert.Contains(rows, r => r.Text == "Hide all");
+                Assert.Contains(rows, r => r.Cls.Contains("popup-menu-logo"));
+                Assert.Contains(rows, r => r.Text == "Do not disturb");
+
+                var failing = rows.Where(r => r.Ratio < WcagAa).Select(r => $"{r.Ratio:0.00}:1 {r.Fg} on {r.Bg}: .{r.Cls} \"{r.Text}\"").ToList();
+                Assert.True(failing.Count == 0, $"{mode}, {theme} theme: below {WcagAa}:1\n" + string.Join("\n", failing));
+            }
+        }
+    }, seconds: 150);
 }
