@@ -1,5 +1,5 @@
 /* Instant.Actors browser client: the plugin and event API (docs/PLUGINS.md).
- * Loaded before instant-room.js, which fires the events; /static/site.js (after both)
+ * Loaded before the page's modules (static/client/), which fire the events; /static/site.js (after both)
  * holds the server's Instant.loadPlugin(...) calls. */
 (function () {
   'use strict';

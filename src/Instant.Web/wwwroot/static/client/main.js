@@ -1,0 +1,62 @@
+/* Instant.Actors browser client: the entry module of the room page. Each feature lives in
+ * its own module next to this one; this one starts them in order, fires the init.* plugin
+ * events and exposes the small window.Instant / window.InstantClient API. */
+
+import { initConnection, send } from './connection.js';
+import { $, fire, inputBar, nickBox, roomName, state, textBox } from './core.js';
+import { initFragments } from './fragments.js';
+import { initHistory } from './history.js';
+import { currentParent, focusInput, initInput } from './input.js';
+import { initNotifications } from './notifications.js';
+import { initPms } from './pms.js';
+import { closeMenus, initSidebar } from './sidebar.js';
+import { initTree } from './tree.js';
+
+function init() {
+  fire('init.early');
+  document.title = roomName ? '&' + roomName + ' \u2014 Instant' : 'Instant';
+  initSidebar();
+  initNotifications();
+  initInput();
+  initTree();
+  initHistory();
+  initPms();
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && e.target !== textBox && e.target !== nickBox) {
+      closeMenus();
+      textBox.focus();
+      inputBar.scrollIntoView({ block: 'nearest' });
+    }
+  });
+  $('splash-close').addEventListener('click', hideSplash);
+  initFragments();
+  initConnection();
+  hideSplash();
+  focusInput();
+  fire('init.late');
+  /* site.js (the plugins) runs after this module: init.final comes once it has */
+  document.addEventListener('DOMContentLoaded', function () { fire('init.final'); });
+}
+
+function hideSplash() {
+  var splash = $('splash');
+  if (splash) splash.classList.add('gone');
+}
+
+/* A small window for plugins, the browser tests and the console; never used by the page itself. */
+if (window.Instant) {
+  window.Instant.roomName = roomName;
+  window.Instant.connection = {
+    send: send,
+    isConnected: function () { return state.connected; }
+  };
+  window.Instant.input = { node: textBox, nickNode: nickBox };
+}
+
+window.InstantClient = {
+  state: state,
+  room: roomName,
+  barParent: currentParent
+};
+
+init();

@@ -1,0 +1,135 @@
+/* Instant.Actors browser client: the sidebar: user list and user menu, settings and theme,
+ * the connection status dot, UI messages and the update notice. */
+
+import { $, el, loadSettings, pathMatch, query, roomName, saveSetting, state, statusDot, textBox, userCount, userList } from './core.js';
+import { F } from './format.js';
+import { openPmEditor } from './pms.js';
+
+/* ---- User list --------------------------------------------------------------------- */
+
+export function setUser(id, nick, uuid) {
+  var user = state.users.get(id) || { nick: '', uuid: null };
+  if (typeof nick === 'string') user.nick = nick;
+  if (uuid) { user.uuid = uuid; state.uuids.set(id, uuid); }
+  user.active = Date.now();
+  state.users.set(id, user);
+  renderUsers();
+}
+
+var renderUsersPending = false;
+export function renderUsers() {
+  if (renderUsersPending) return;
+  renderUsersPending = true;
+  requestAnimationFrame(function () {
+    renderUsersPending = false;
+    var entries = [];
+    state.users.forEach(function (u, id) { entries.push({ id: id, nick: u.nick, active: u.active }); });
+    entries.sort(function (a, b) {
+      return a.nick < b.nick ? -1 : a.nick > b.nick ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    userList.textContent = '';
+    entries.forEach(function (u) {
+      if (!u.nick) return;
+      var chip = el('button', 'nick user-chip', u.nick);
+      chip.type = 'button';
+      chip.style.backgroundColor = F.nickColor(u.nick);
+      /* idle people fade over ten minutes, to 65 %: still 4.5:1 on every nick colour */
+      var idle = Math.min(1, Math.max(0, (Date.now() - (u.active || 0)) / 600000));
+      chip.style.color = 'rgba(0, 0, 0, ' + (1 - idle * 0.35).toFixed(2) + ')';
+      chip.setAttribute('data-id', u.id);
+      chip.title = u.nick + ' (' + u.id + ')';
+      chip.addEventListener('click', function (e) { openUserMenu(u.id, chip); e.stopPropagation(); });
+      userList.appendChild(chip);
+    });
+    userCount.textContent = entries.length + (entries.length === 1 ? ' user' : ' users');
+  });
+}
+
+export function openUserMenu(id, anchor) {
+  var menu = $('user-menu');
+  var user = state.users.get(id);
+  if (!user) return;
+  menu.textContent = '';
+  menu.appendChild(el('div', 'menu-title', user.nick));
+  var ping = el('button', null, 'Insert ping');
+  ping.type = 'button';
+  ping.addEventListener('click', function () {
+    var mention = F.mentionText(user.nick) + ' ';
+    textBox.value = textBox.value + (textBox.value && !/\s$/.test(textBox.value) ? ' ' : '') + mention;
+    closeMenus();
+    textBox.focus();
+  });
+  var pm = el('button', 'pm-button', 'PM');
+  pm.type = 'button';
+  pm.addEventListener('click', function () { closeMenus(); openPmEditor(id, user.nick, '', '', null); });
+  menu.appendChild(ping);
+  menu.appendChild(pm);
+  var rect = anchor.getBoundingClientRect();
+  menu.style.top = rect.bottom + 'px';
+  menu.style.right = Math.max(4, window.innerWidth - rect.right) + 'px';
+  menu.hidden = false;
+}
+
+export function closeMenus() { $('user-menu').hidden = true; $('settings').hidden = true; }
+
+/* ---- Theme ------------------------------------------------------------------------- */
+
+export function applyTheme() {
+  var theme = loadSettings().theme || 'auto';
+  var dark = theme === 'dark' || (theme === 'auto' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
+  var meta = document.querySelector('meta[name=theme-color]');
+  if (meta) meta.content = dark ? '#202225' : '#f4f4f4';
+  $('setting-theme').value = theme;
+}
+
+/* ---- Status dot, UI messages, update notice ----------------------------------------- */
+
+export function setStatus(kind, text) {
+  statusDot.className = 'status-dot ' + kind;
+  statusDot.title = 'Connection status: ' + text;
+  document.body.classList.toggle('offline', kind !== 'connected');
+}
+
+export function uiMessage(text) {
+  var box = $('ui-message');
+  box.textContent = text;
+}
+
+var firstIdentity = null;
+export function checkVersion(data) {
+  if (query.get('connect')) return;
+  var key = [data.version, data.revision, data.configHash].join('|');
+  var page = window._instantVersion_ || {};
+  var pageKey = [page.version, page.revision, page.configHash].join('|');
+  var notice = $('update-notice');
+  if (firstIdentity !== null && firstIdentity !== key) {
+    notice.textContent = 'Update available; click to reload.';
+    notice.hidden = false;
+    notice.onclick = function () { location.reload(); };
+  } else if (window._instantVersion_ && pageKey !== key) {
+    notice.textContent = 'Your page is outdated; please refresh it manually.';
+    notice.hidden = false;
+  }
+  if (firstIdentity === null) firstIdentity = key;
+}
+
+
+/* ---- Wiring ------------------------------------------------------------------------ */
+
+export function initSidebar() {
+  $('room-name').textContent = roomName ? '&' + roomName : '(no room)';
+  if (pathMatch && pathMatch[1]) $('room-stage').textContent = '(' + pathMatch[1] + ')';
+  applyTheme();
+  if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);
+  document.addEventListener('click', function (e) {
+    if (!e.target.closest('#user-menu, #settings, #settings-button')) closeMenus();
+  });
+  $('user-count').addEventListener('click', function () { document.body.classList.toggle('users-toggled'); });
+  $('sidebar-toggle').addEventListener('click', function () { document.body.classList.toggle('sidebar-hidden'); });
+  $('settings-button').addEventListener('click', function (e) { $('settings').hidden = !$('settings').hidden; e.stopPropagation(); });
+  $('setting-theme').addEventListener('change', function () { saveSetting('theme', this.value); applyTheme(); });
+  /* idle users fade: repaint now and then */
+  setInterval(renderUsers, 30000);
+  setStatus('connecting', 'connecting');
+}
