@@ -26,7 +26,7 @@ public sealed class ContrastSpecs(BrowserFixture browser, ITestOutputHelper outp
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>Returns one row per visible text (own text nodes, input values, placeholders).</summary>
-    private const string MeasureContrast = """
+    internal const string MeasureContrast = """
         () => {
           document.getAnimations().forEach(a => { a.pause(); a.currentTime = 0; });
           const parse = c => {
@@ -75,7 +75,7 @@ public sealed class ContrastSpecs(BrowserFixture browser, ITestOutputHelper outp
         }
         """;
 
-    private sealed record TextContrast(string Kind, string Cls, string Text, double Ratio, string Fg, string Bg);
+    internal sealed record TextContrast(string Kind, string Cls, string Text, double Ratio, string Fg, string Bg);
 
     [Fact]
     public Task Every_text_reaches_4_5_to_1_in_both_themes() => Bounded.RunAsync(async () =>

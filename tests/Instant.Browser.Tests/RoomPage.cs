@@ -21,10 +21,15 @@ public sealed class RoomPage : IAsyncDisposable
     static RoomPage() => SetDefaultExpectTimeout(15_000);
 
     public static async Task<RoomPage> OpenAsync(IBrowser browser, Uri baseUri, string room, string? nick,
-        BrowserNewContextOptions? options = null)
+        BrowserNewContextOptions? options = null, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await browser.NewContextAsync(options ?? new BrowserNewContextOptions { ViewportSize = new() { Width = 1000, Height = 700 } });
         context.SetDefaultTimeout(15_000);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
+
         var page = await context.NewPageAsync();
         var roomPage = new RoomPage(context, page);
         page.Console += (_, message) =>

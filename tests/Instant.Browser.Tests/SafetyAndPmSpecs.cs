@@ -138,6 +138,35 @@ public sealed class SafetyAndPmSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Markup_in_a_private_message_subject_and_sender_stays_text() => Bounded.RunAsync(async () =>
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var victim = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "pm-markup", "victim");
+        var victimId = await victim.Page.EvaluateAsync<string>("() => window.InstantClient.state.id");
+        await using var mallory = await RawPeer.ConnectAsync(_server.BaseUri, "pm-markup", limit.Token);
+        const string subject = "<img src=x onerror=\"window.pwned = 11\"><script>window.pwned = 12</script><b>urgent</b>";
+        const string nick = "<i onmouseover=\"window.pwned = 13\">mallory</i>";
+        await mallory.UnicastAsync(victimId, new JsonObject
+        {
+            ["type"] = "privmsg", ["nick"] = nick, ["subject"] = subject, ["text"] = "<svg onload=\"window.pwned = 14\"></svg> body",
+        }, limit.Token);
+
+        var viewer = victim.Page.Locator(".pm-viewer");
+        await Expect(viewer).ToHaveCountAsync(1);
+        await Expect(viewer.Locator(".pm-subject-line")).ToHaveTextAsync("Subject: " + subject);
+        await Expect(viewer.Locator(".pm-party .nick")).ToHaveTextAsync(nick);
+        Assert.Equal(0, await viewer.Locator("img, script, b, i, svg").CountAsync());
+        await Expect(victim.Page).ToHaveTitleAsync("&pm-markup (1!!!)");
+
+        // Answering puts the subject into a form field as a value, never as markup.
+        await viewer.Locator(".pm-reply").ClickAsync();
+        var editor = victim.Page.Locator(".pm-editor");
+        await Expect(editor.Locator(".pm-subject")).ToHaveValueAsync("Re: " + subject);
+        Assert.Equal(0, await victim.Page.Locator("#popups img, #popups script, #popups b, #popups i, #popups svg").CountAsync());
+        Assert.Null(await victim.Page.EvaluateAsync<int?>("() => window.pwned"));
+    });
+
+    [Fact]
     public Task Landing_and_about_pages_are_served_and_link_into_a_room() => Bounded.RunAsync(async () =>
     {
         var context = await browser.Browser.NewContextAsync();

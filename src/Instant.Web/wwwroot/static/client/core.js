@@ -25,9 +25,18 @@ export function loadSettings() {
   try { return JSON.parse(localStorage.getItem(STORAGE_KEY) || '{}') || {}; } catch (e) { return {}; }
 }
 
+/** Sets (or, with `value` undefined, deletes) one setting; fires storage.set or storage.del, then storage.save. */
 export function saveSetting(key, value) {
   var data = loadSettings();
-  if (value === undefined) delete data[key]; else data[key] = value;
+  var oldValue = data[key];
+  if (value === undefined) {
+    delete data[key];
+    fire('storage.del', { key: key, oldValue: oldValue });
+  } else {
+    data[key] = value;
+    fire('storage.set', { key: key, value: value, oldValue: oldValue });
+  }
+  fire('storage.save');
   try { localStorage.setItem(STORAGE_KEY, JSON.stringify(data)); } catch (e) { /* private mode */ }
 }
 

@@ -2,11 +2,11 @@
  * parent of the next post), keyboard navigation, the nick box, and posting. */
 
 import { send } from './connection.js';
-import { $, fire, inputBar, loadSettings, nickBox, pane, rootList, saveSetting, state, textBox } from './core.js';
+import { $, fire, inputBar, loadSettings, nickBox, pane, rootList, roomName, saveSetting, state, textBox } from './core.js';
 import { F } from './format.js';
 import { requestOlder } from './history.js';
 import { markRead, nearestUnread, updateArrows } from './notifications.js';
-import { isHidden, messageNode, ownerOf, repliesOf } from './tree.js';
+import { isHidden, keepScroll, messageNode, normalizePost, ownerOf, repliesOf, showMessage, storeMessage } from './tree.js';
 
 /* ---- Input bar placement and keyboard navigation ------------------------------------- */
 
@@ -182,11 +182,28 @@ export function refreshPings() {
 export function sendPost() {
   var text = textBox.value;
   /* whitespace alone is an empty message too: it would show as a blank post */
-  if (!text.trim() || !state.connected || !state.identity) return;
+  if (!text.trim()) return;
+  if (!roomName) { postLocally(text); return; }
+  if (!state.connected || !state.identity) return;
   if (state.nick === null) commitNick();
   var post = { type: 'post', nick: state.nick || '', text: text, parent: currentParent() };
   if (fire('input.post', { message: post, text: text, _cancel: true }).canceled) return;
   send('broadcast', post);
+  textBox.value = '';
+  autoGrow();
+}
+
+/* Local mode (a page outside any room): posts stay on this page, numbered local-00000000 on. */
+var localPosts = 0;
+
+function postLocally(text) {
+  if (state.nick === null) commitNick();
+  var post = { type: 'post', nick: state.nick || '', text: text, parent: currentParent() };
+  if (fire('input.post', { message: post, text: text, _cancel: true }).canceled) return;
+  var id = 'local-' + String(localPosts++).padStart(8, '0');
+  var msg = normalizePost(id, null, Date.now(), post);
+  storeMessage(msg);
+  keepScroll(function () { return showMessage(msg, false); });
   textBox.value = '';
   autoGrow();
 }

@@ -16,6 +16,8 @@ import { initTree } from './tree.js';
 
 function init() {
   fire('init.early');
+  /* the settings are read from localStorage on demand; this marks the first reading */
+  fire('storage.load');
   document.title = roomName ? '&' + roomName + ' \u2014 Instant' : 'Instant';
   initSidebar();
   initNotifications();

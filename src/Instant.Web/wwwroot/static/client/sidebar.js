@@ -6,6 +6,8 @@ import { F } from './format.js';
 import { notify } from './notifications.js';
 import { openPmEditor } from './pms.js';
 import { refreshPreviews } from './previews.js';
+import { goToPendingUser } from './fragments.js';
+import { popup } from './popups.js';
 
 /* ---- User list --------------------------------------------------------------------- */
 
@@ -16,6 +18,8 @@ export function setUser(id, nick, uuid) {
   user.active = Date.now();
   state.users.set(id, user);
   renderUsers();
+  /* a #user-ID fragment may wait for this user */
+  goToPendingUser();
 }
 
 var renderUsersPending = false;
@@ -64,8 +68,12 @@ export function openUserMenu(id, anchor) {
   var pm = el('button', 'pm-button', 'PM');
   pm.type = 'button';
   pm.addEventListener('click', function () { closeMenus(); openPmEditor(id, user.nick, '', '', null); });
+  var info = el('button', 'info-button', 'Info');
+  info.type = 'button';
+  info.addEventListener('click', function () { closeMenus(); openUserInfo(id); });
   menu.appendChild(ping);
   menu.appendChild(pm);
+  menu.appendChild(info);
   var rect = anchor.getBoundingClientRect();
   menu.style.top = rect.bottom + 'px';
   menu.style.right = Math.max(4, window.innerWidth - rect.right) + 'px';
@@ -108,6 +116,42 @@ function showSettings(visible, source) {
   $('settings').hidden = !visible;
   if (wasVisible !== visible) fire('settings.visibility', { visible: visible, wasVisible: wasVisible, source: source });
 }
+
+/** Opens the user menu of session `id` by its chip (or the user counter); false if nobody has that id. */
+export function openUserMenuOf(id) {
+  if (!state.users.has(id)) return false;
+  var chip = userList.querySelector('.user-chip[data-id="' + CSS.escape(id) + '"]');
+  openUserMenu(id, chip || userCount);
+  return true;
+}
+
+/** The "Info" view of a user: nick, session id, UUID and when last active (one per user). */
+export function openUserInfo(id) {
+  var user = state.users.get(id);
+  if (!user) return null;
+  var old = $('popups').querySelector('.user-info[data-user="' + CSS.escape(id) + '"]');
+  if (old) old.remove();
+  var box = popup('user-info', 'User info');
+  box.setAttribute('data-user', id);
+  var nick = el('span', 'nick', user.nick);
+  nick.style.backgroundColor = F.nickColor(user.nick);
+  var rows = [
+    ['Name', nick],
+    ['ID', el('span', 'user-info-id', id)],
+    ['UUID', el('span', 'user-info-uuid', user.uuid || state.uuids.get(id) || 'unknown')],
+    ['Last active', el('span', 'user-info-active', user.active ? F.fullTime(user.active) : 'N/A')]
+  ];
+  var table = el('dl', 'user-info-rows');
+  rows.forEach(function (row) {
+    table.appendChild(el('dt', null, row[0]));
+    var dd = el('dd');
+    dd.appendChild(row[1]);
+    table.appendChild(dd);
+  });
+  box.appendChild(table);
+  return box;
+}
+
 
 /* ---- Theme ------------------------------------------------------------------------- */
 
@@ -156,7 +200,8 @@ export function checkVersion(data) {
 /* ---- Wiring ------------------------------------------------------------------------ */
 
 export function initSidebar() {
-  $('room-name').textContent = roomName ? '&' + roomName : '(no room)';
+  $('room-name').textContent = roomName ? '&' + roomName : 'local';
+  $('room-name').classList.toggle('local', !roomName);
   if (pathMatch && pathMatch[1]) $('room-stage').textContent = '(' + pathMatch[1] + ')';
   applyTheme();
   if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', applyTheme);

@@ -32,10 +32,31 @@ export function makeMessageNode(id) {
   return node;
 }
 
+/* The node last inserted into each container: history arrives sorted, so the next message
+ * usually goes right after it, found without searching. */
+var lastInserted = new WeakMap();
+
 /** Inserts `node` into `container`, keeping messages sorted by id and the input bar last. */
 export function insertSorted(container, node) {
   var id = node.getAttribute('data-id');
-  var kids = container.children;
+  var before = nextAfterHint(container, id);
+  if (before === undefined) before = searchInsertionPoint(container, id);
+  container.insertBefore(node, before);
+  lastInserted.set(container, node);
+}
+
+/** The node to insert before when `id` belongs right after the last one inserted, else undefined. */
+function nextAfterHint(container, id) {
+  var hint = lastInserted.get(container);
+  if (!hint || hint.parentNode !== container || hint.getAttribute('data-id') >= id) return undefined;
+  var next = hint.nextElementSibling;
+  if (next === null || next === inputBar) return next;
+  return next.getAttribute('data-id') > id ? next : undefined;
+}
+
+/** Binary search over the children (a live collection: each index costs a walk, so used only off the fast path). */
+function searchInsertionPoint(container, id) {
+  var kids = Array.prototype.slice.call(container.children);
   var lo = 0, hi = kids.length;
   while (hi > lo && kids[hi - 1] === inputBar) hi--;
   var end = hi;
@@ -43,7 +64,7 @@ export function insertSorted(container, node) {
     var mid = (lo + hi) >> 1;
     if (kids[mid].getAttribute('data-id') < id) lo = mid + 1; else hi = mid;
   }
-  container.insertBefore(node, lo < end ? kids[lo] : (kids[end] || null));
+  return lo < end ? kids[lo] : (kids[end] || null);
 }
 
 export function fillMessageNode(node, msg) {
