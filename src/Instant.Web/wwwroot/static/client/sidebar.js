@@ -152,7 +152,6 @@ export function openUserInfo(id) {
   return box;
 }
 
-
 /* ---- Theme ------------------------------------------------------------------------- */
 
 export function applyTheme() {
