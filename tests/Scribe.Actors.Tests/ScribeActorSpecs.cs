@@ -383,6 +383,75 @@ public sealed class ScribeActorSpecs : TestKit
         Assert.Equal(Peer, answer.To);
     }
 
+    private ServerFrame LogReply(params long[] ids)
+        => FromPeer("unicast", new
+        {
+            type = "log",
+            data = ids.Select(i => new { id = IdFormat.ToHex(i), parent = (string?)null, from = Peer, nick = "n", text = "post " + IdFormat.ToHex(i), timestamp = 1 }).ToArray(),
+            uuids = new { },
+        }, to: Self);
+
+    private ServerFrame LogInfo(long from, long to, int length)
+        => FromPeer("unicast", new { type = "log-info", from = IdFormat.ToHex(from), to = IdFormat.ToHex(to), length }, to: Self);
+
+    [Fact]
+    public void A_post_that_reached_the_peer_after_it_answered_and_before_the_first_live_post_is_fetched()
+    {
+        var (scribe, wire) = Start(new ScribeSettings { SelectWindow = TimeSpan.FromMilliseconds(300) });
+        ExpectStartup(wire);
+
+        // The peer holds posts 1..4 when it answers; they are fetched.
+        scribe.Tell(LogInfo(0x400, 0x1000, 4));
+        var first = wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
+        Assert.Equal(IdFormat.ToHex(0x1000), (string?)first.Frame["data"]!["to"]);
+        scribe.Tell(LogReply(0x400, 0x800, 0xC00, 0x1000));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-query", TimeSpan.FromSeconds(5));
+
+        // Post 0x1800 reached the peer only after its answer, and never reached Scribe; the first
+        // post Scribe sees live is 0x2000. The peer's next answer names nothing older than what
+        // Scribe has, yet Scribe asks up to its first live post.
+        scribe.Tell(Post("live", id: IdFormat.ToHex(0x2000)));
+        scribe.Tell(LogInfo(0x400, 0x2000, 6));
+        var gap = wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
+        Assert.Equal(Peer, gap.To);
+        Assert.Equal(IdFormat.ToHex(0x2000), (string?)gap.Frame["data"]!["to"]);
+        scribe.Tell(LogReply(0x400, 0x800, 0xC00, 0x1000, 0x1800, 0x2000));
+
+        // The missed post is stored; a round that adds nothing more ends the pulling.
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-query", TimeSpan.FromSeconds(5));
+        Assert.Equal(6, Bounds(scribe)!.Count);
+        Assert.Contains("] LOGPOST id='" + IdFormat.ToHex(0x1800) + "'", LogText);
+        scribe.Tell(LogInfo(0x400, 0x2000, 6));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-done", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_first_live_post_after_pulling_ended_brings_one_more_round_up_to_it()
+    {
+        var (scribe, wire) = Start(new ScribeSettings { SelectWindow = TimeSpan.FromMilliseconds(300) });
+        ExpectStartup(wire);
+        scribe.Tell(LogInfo(0x400, 0x1000, 4));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
+        scribe.Tell(LogReply(0x400, 0x800, 0xC00, 0x1000));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-query", TimeSpan.FromSeconds(5));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-done", TimeSpan.FromSeconds(5)); // nobody answers the second round
+
+        // The first live post comes after pulling ended: one more round, up to it.
+        scribe.Tell(Post("live", id: IdFormat.ToHex(0x2000)));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-query" && s.To is null, TimeSpan.FromSeconds(5));
+        scribe.Tell(LogInfo(0x400, 0x2000, 6));
+        var gap = wire.ExpectMsg<Sent>(s => s.DataType == "log-request", TimeSpan.FromSeconds(5));
+        Assert.Equal(IdFormat.ToHex(0x2000), (string?)gap.Frame["data"]!["to"]);
+        scribe.Tell(LogReply(0x1000, 0x1800, 0x2000));
+        wire.ExpectMsg<Sent>(s => s.DataType == "log-query", TimeSpan.FromSeconds(5));
+        Assert.Equal(6, Bounds(scribe)!.Count);
+
+        // Covered now: later live posts start no round, and log-done is not announced twice.
+        scribe.Tell(Post("later", id: IdFormat.ToHex(0x2400)));
+        wire.ExpectNoMsg(TimeSpan.FromMilliseconds(1500));
+        Assert.Equal(7, Bounds(scribe)!.Count);
+    }
+
     [Fact]
     public void The_peer_with_the_oldest_logs_is_chosen_and_newcomers_are_asked_while_selecting()
     {

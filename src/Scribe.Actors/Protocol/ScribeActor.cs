@@ -54,6 +54,12 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastPong;
     private bool _pongSeen;
     private bool _storeBroken;
+    // Gap coverage, per connection: the first post received live, whether a peer's log reached
+    // it, the `to` of the log-request out, and whether this connection's pulling has finished.
+    private long? _firstLive;
+    private bool _liveCovered;
+    private long? _requestedTo;
+    private bool _pulled;
     private readonly ScribeMetrics? _metrics;
 
     /// <param name="open">Opens the store once the actor runs (it may start children of it).</param>
@@ -172,6 +178,7 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
             }
 
             Timers.Cancel("select");
+            _requestedTo = request.Candidate.RequestTo;
             SendRelay(IdFormat.ToHex(request.Candidate.Peer), PayloadTypes.LogRequest, w => w.WriteString("to", IdFormat.ToHex(request.Candidate.RequestTo)));
             Become(Requesting);
         });
@@ -222,6 +229,16 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     private void Finish()
     {
         _candidate = null;
+        if (!_pulled && _firstLive is not null && !_liveCovered)
+        {
+            // A post that reached a peer after it answered, and that came before our first live
+            // post, is in no log we got: one more round asks up to that live post.
+            _pulled = true;
+            StartRound();
+            return;
+        }
+
+        _pulled = true;
         _logsDone = true;
         Become(Settled);
         if (!_announcedDone)
@@ -251,7 +268,12 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
         await FlushPendingAsync();
         var ours = await _store.BoundsAsync();
         long requestTo;
-        if (ours is not null && info.From < ours.From)
+        if (_firstLive is { } live && !_liveCovered)
+        {
+            // First close the gap before the first live post: the peer has everything up to it.
+            requestTo = live;
+        }
+        else if (ours is not null && info.From < ours.From)
         {
             requestTo = ours.From;
         }
@@ -265,7 +287,7 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
         }
 
         // A peer whose history we have already received down to its own oldest post has nothing for us.
-        if (_oldestFromPeer.TryGetValue(info.Peer, out var seen) && seen <= info.From && ours is not null && ours.From <= info.From)
+        if (requestTo != _firstLive && _oldestFromPeer.TryGetValue(info.Peer, out var seen) && seen <= info.From && ours is not null && ours.From <= info.From)
         {
             return;
         }
@@ -296,6 +318,11 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
         if (_settings.DontPull)
         {
             return;
+        }
+
+        if (_requestedTo is { } requested && requested >= _firstLive)
+        {
+            _liveCovered = true;
         }
 
         if (log.Entries.Count > 0)
@@ -391,6 +418,10 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
     {
         _transport = connected.Transport;
         _selfId = null;
+        _firstLive = null;
+        _liveCovered = false;
+        _requestedTo = null;
+        _pulled = false;
         _pongSeen = false;
         _lastPong = _time.GetUtcNow();
     }
@@ -635,6 +666,17 @@ public sealed class ScribeActor : ReceiveActor, IWithTimers
         {
             // Queued behind whatever is in the mailbox already: one write per burst.
             Self.Tell(FlushPosts.Instance);
+        }
+
+        if (_firstLive is null && _selfId is not null && !_settings.DontPull)
+        {
+            _firstLive = postId;
+            if (_pulled)
+            {
+                // Pulling ended before any live post came: what came between is still to be asked for.
+                _pulled = false;
+                Finish();
+            }
         }
     }
 
