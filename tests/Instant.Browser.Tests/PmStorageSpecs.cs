@@ -84,6 +84,9 @@ public sealed class PmStorageSpecs(BrowserFixture browser) : IAsyncLifetime
     {
         await using var alice = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "pm-retarget", "alice");
         await using var bob = await RoomPage.OpenAsync(browser.Browser, _server.BaseUri, "pm-retarget", "bob");
+        // The first socket may open before /api/auth has set the identity cookie; from the next page load on, the UUID holds.
+        await bob.Page.ReloadAsync();
+        await bob.WaitConnectedAsync();
         var oldBob = await bob.Page.EvaluateAsync<string>("() => window.InstantClient.state.id");
         var bobUuid = await bob.Page.EvaluateAsync<string>("() => window.InstantClient.state.uuid");
         var editor = await OpenEditorToAsync(alice, "bob");

@@ -6,6 +6,7 @@
 // and typing: for K key presses, the time from the keydown event to the frame after the input
 // element took the character (a requestAnimationFrame, then a task after it), p50/p99/max.
 // Usage: dotnet run -c Release -- [posts (10000)] [runs (5)] [keys (100)]
+// BENCH_WEBROOT=DIR serves the client from DIR instead of this checkout; BENCH_PROFILE=1 prints hot functions.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
@@ -18,7 +19,9 @@ int posts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 int keys = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
 string chromium = Environment.GetEnvironmentVariable("INSTANT_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
-string webroot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../src/Instant.Web/wwwroot"));
+// BENCH_WEBROOT: another checkout's client (say, before a change), served by this build's server.
+string webroot = Environment.GetEnvironmentVariable("BENCH_WEBROOT") is { Length: > 0 } root ? root
+    : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../src/Instant.Web/wwwroot"));
 string scribeDir = Directory.CreateTempSubdirectory("instant-browser-bench-").FullName;
 const string Room = "big";
 

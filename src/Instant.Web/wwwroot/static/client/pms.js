@@ -53,6 +53,8 @@ export function openPmEditor(to, nick, subject, text, parent, draftKey) {
     if (!here) toRow.appendChild(retarget);
   }
   paintTo();
+  /* shown again (a hidden draft reopened): the addressee may have left or come back meanwhile */
+  box.addEventListener('pm-shown', paintTo);
   var subjectBox = el('input', 'pm-subject');
   subjectBox.placeholder = 'Subject';
   subjectBox.value = subject;
@@ -241,7 +243,7 @@ export function openPmList() {
     return pmListRow(e, e.toNick, e.to, function () {
       box.remove();
       var open = $('popups').querySelector('.pm-editor[data-draft="' + CSS.escape(e.key) + '"]');
-      if (open) { open.hidden = false; open.classList.remove('draft'); updatePmLinks(); return; }
+      if (open) { showDraft(open); updatePmLinks(); return; }
       openPmEditor(e.to, e.toNick, e.subject || '', e.text || '', e.parent, e.key);
     });
   });
@@ -263,9 +265,15 @@ export function openPmList() {
   return box;
 }
 
+function showDraft(box) {
+  box.hidden = false;
+  box.classList.remove('draft');
+  box.dispatchEvent(new Event('pm-shown'));
+}
+
 export function initPms() {
   $('pm-drafts').addEventListener('click', function () {
-    $('popups').querySelectorAll('.popup.draft[hidden]').forEach(function (p) { p.hidden = false; p.classList.remove('draft'); });
+    $('popups').querySelectorAll('.popup.draft[hidden]').forEach(showDraft);
     updatePmLinks();
   });
   $('pm-list-link').addEventListener('click', openPmList);
