@@ -63,6 +63,23 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
     public bool TrySend(byte[] frame, long relayedAt) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame, relayedAt), enforceLimits: true);
 
+    public bool TryHold(byte[] frame, long relayedAt) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame, relayedAt), enforceLimits: true, startWriter: false);
+
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (_writing || _finished || _outbox.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = WriteLoopAsync();
+    }
+
     public void Close(ConnectionCloseReason reason)
     {
         var (code, text) = reason switch
@@ -235,7 +252,8 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _ = WriteLoopAsync();
     }
 
-    private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false)
+    /// <param name="startWriter">False: the frame waits for the next <see cref="Flush"/> or unheld frame.</param>
+    private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false, bool startWriter = true)
     {
         lock (_lock)
         {
@@ -251,7 +269,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
             _outbox.Enqueue(frame);
             _queuedBytes += frame.Payload.Length;
-            if (_writing)
+            if (_writing || !startWriter)
             {
                 return true;
             }
