@@ -385,13 +385,6 @@ public sealed class ConnectionActor : UntypedActor
 
     private void CloseSink(ConnectionCloseReason reason)
     {
-        if (_holding)
-        {
-            // What came before the close goes out before it, as if never held.
-            _holding = false;
-            _sink.Flush();
-        }
-
         _sinkClosed = true;
         _sink.Close(reason);
     }
