@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Dispatch.MessageQueues;
 using Akka.Event;
 using Instant.Actors.Cluster;
 using Instant.Actors.Diagnostics;
@@ -52,11 +51,6 @@ public sealed class ConnectionActor : UntypedActor
     private ICancelable? _whoOverdue;
     private ConnectionEnd? _end;
 
-    // Frames queued while more messages wait behind the current one are held, not written: a
-    // mailbox run of deliveries becomes one write and one flush to the socket, not one each.
-    private IMessageQueue? _mailbox;
-    private bool _holding;
-
     public ConnectionActor(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
     {
         _identity = identity;
@@ -72,9 +66,6 @@ public sealed class ConnectionActor : UntypedActor
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Whether more messages wait in this connection's mailbox.</summary>
-    private bool MoreQueued => _mailbox is { HasMessages: true };
-
     /// <summary>
     /// The props of a connection; <paramref name="opened"/>, if given, completes once
     /// <c>identity</c> is queued, so that the socket reads nothing the client sends before it.
@@ -88,7 +79,7 @@ public sealed class ConnectionActor : UntypedActor
         {
             case Deliver deliver:
                 // Counted by whoever made it (one count for a whole fan-out).
-                if (!Queue(deliver.Frame, deliver.RelayedAt, last: !MoreQueued))
+                if (!_sink.TrySend(deliver.Frame, deliver.RelayedAt))
                 {
                     Overflowed();
                 }
@@ -149,22 +140,8 @@ public sealed class ConnectionActor : UntypedActor
         }
     }
 
-    /// <summary>After any message: what was held for the messages behind it goes out once none are left.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        bool handled = base.AroundReceive(receive, message);
-        if (_holding && !MoreQueued)
-        {
-            _holding = false;
-            _sink.Flush();
-        }
-
-        return handled;
-    }
-
     protected override void PreStart()
     {
-        _mailbox = ((ActorCell)Context).Mailbox?.MessageQueue;
         _services.Metrics.ConnectionOpened();
         _services.Directory.Add(_identity.Id, Self, _identity.Room);
         _hooks = _services.Hooks?.Connect(_identity, Self);
@@ -408,28 +385,14 @@ public sealed class ConnectionActor : UntypedActor
     /// <summary>Queues relayed frames in order (counted by the relay that made them).</summary>
     private void SendAll(IReadOnlyList<byte[]> frames)
     {
-        bool more = MoreQueued;
-        for (int i = 0; i < frames.Count; i++)
+        foreach (var frame in frames)
         {
-            if (!Queue(frames[i], 0, last: i == frames.Count - 1 && !more))
+            if (!_sink.TrySend(frame))
             {
                 Overflowed();
                 return;
             }
         }
-    }
-
-    /// <summary>Queues a relayed frame: written at once if it is the last for now, otherwise held.</summary>
-    private bool Queue(byte[] frame, long relayedAt, bool last)
-    {
-        if (last)
-        {
-            _holding = false;
-            return _sink.TrySend(frame, relayedAt);
-        }
-
-        _holding = true;
-        return _sink.TryHold(frame, relayedAt);
     }
 
     private void Overflowed()

@@ -16,18 +16,6 @@ public interface IConnectionSink
     /// </summary>
     bool TrySend(byte[] frame, long relayedAt) => TrySend(frame);
 
-    /// <summary>
-    /// As <see cref="TrySend(byte[], long)"/>, but more frames follow at once: a sink that writes
-    /// to a socket may hold this one until <see cref="Flush"/> or the next <c>TrySend</c>, so that
-    /// the frames share one write.
-    /// </summary>
-    bool TryHold(byte[] frame, long relayedAt) => TrySend(frame, relayedAt);
-
-    /// <summary>Starts writing whatever <see cref="TryHold"/> held.</summary>
-    void Flush()
-    {
-    }
-
     /// <summary>Closes the connection; frames already queued may be dropped.</summary>
     void Close(ConnectionCloseReason reason);
 }

@@ -63,23 +63,6 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
     public bool TrySend(byte[] frame, long relayedAt) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame, relayedAt), enforceLimits: true);
 
-    public bool TryHold(byte[] frame, long relayedAt) => Enqueue(new OutgoingFrame(WebSocketOpcodes.Text, frame, relayedAt), enforceLimits: true, startWriter: false);
-
-    public void Flush()
-    {
-        lock (_lock)
-        {
-            if (_writing || _finished || _outbox.Count == 0)
-            {
-                return;
-            }
-
-            _writing = true;
-        }
-
-        _ = WriteLoopAsync();
-    }
-
     public void Close(ConnectionCloseReason reason)
     {
         var (code, text) = reason switch
@@ -252,8 +235,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
         _ = WriteLoopAsync();
     }
 
-    /// <param name="startWriter">False: the frame waits for the next <see cref="Flush"/> or unheld frame.</param>
-    private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false, bool startWriter = true)
+    private bool Enqueue(OutgoingFrame frame, bool enforceLimits, bool afterClose = false)
     {
         lock (_lock)
         {
@@ -269,7 +251,7 @@ public sealed class RawWebSocketConnection : IConnectionSink
 
             _outbox.Enqueue(frame);
             _queuedBytes += frame.Payload.Length;
-            if (_writing || !startWriter)
+            if (_writing)
             {
                 return true;
             }
