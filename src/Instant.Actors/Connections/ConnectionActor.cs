@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Instant.Actors.Cluster;
 using Instant.Actors.Diagnostics;
+using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Actors.Rooms;
@@ -70,7 +71,7 @@ public sealed class ConnectionActor : UntypedActor
     /// <c>identity</c> is queued, so that the socket reads nothing the client sends before it.
     /// </summary>
     public static Props Props(ConnectionIdentity identity, ConnectionServices services, IConnectionSink sink, TaskCompletionSource<IActorRef>? opened = null)
-        => Akka.Actor.Props.Create(() => new ConnectionActor(identity, services, sink, opened)).WithMailbox(CompactMailbox.ConfigPath);
+        => DirectActorProducer<ConnectionActor>.Props(() => new ConnectionActor(identity, services, sink, opened)).WithMailbox(CompactMailbox.ConfigPath);
 
     protected override void OnReceive(object message)
     {

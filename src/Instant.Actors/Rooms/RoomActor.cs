@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using Instant.Actors.Hosting;
 using Instant.Actors.Identity;
 using Instant.Actors.Protocol;
 using Instant.Protocol;
@@ -18,7 +19,7 @@ namespace Instant.Actors.Rooms;
 /// <see cref="RelayPresence"/> per relay: the room holds them until the <see cref="FlushPresence"/>
 /// it sent itself comes round, or until any other message, so order is as if sent one by one.
 /// </summary>
-public sealed class RoomActor : ReceiveActor
+public sealed class RoomActor : UntypedActor
 {
     /// <summary>Roster entries per <see cref="RelayRoster"/> page: ~12 bytes each, far below the frame limit.</summary>
     private const int RosterPage = 2048;
@@ -33,7 +34,7 @@ public sealed class RoomActor : ReceiveActor
     private readonly Dictionary<IActorRef, RoomRelayEntry> _relays = new();
     private readonly RoomServices _services;
     private readonly string _name;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
     private readonly List<PresenceChange> _pendingPresence = new();
     private long _lastMessageId;
 
@@ -45,18 +46,9 @@ public sealed class RoomActor : ReceiveActor
     {
         _name = name;
         _services = services;
-        Receive<AttachMember>(Attach);
-        Receive<ReattachMembers>(Reattach);
-        Receive<LeaveRoom>(m => Leave(m.Id));
-        Receive<BroadcastToRoom>(Broadcast);
-        Receive<UnicastInRoom>(Unicast);
-        Receive<WhoInRoom>(Who);
-        Receive<Terminated>(t => RelayEnded(t.ActorRef));
-        Receive<ReceiveTimeout>(_ => PassivateIfEmpty());
-        Receive<FlushPresence>(_ => SendPendingPresence());
     }
 
-    public static Props Props(string name, RoomServices services) => Akka.Actor.Props.Create(() => new RoomActor(name, services));
+    public static Props Props(string name, RoomServices services) => DirectActorProducer<RoomActor>.Props(() => new RoomActor(name, services));
 
     protected override void PreStart()
     {
@@ -81,7 +73,47 @@ public sealed class RoomActor : ReceiveActor
         return base.AroundReceive(receive, message);
     }
 
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // A switch, not ReceiveActor's handlers: those are compiled for every room that starts.
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case BroadcastToRoom broadcast:
+                Broadcast(broadcast);
+                break;
+            case AttachMember join:
+                Attach(join);
+                break;
+            case LeaveRoom leave:
+                Leave(leave.Id);
+                break;
+            case FlushPresence:
+                SendPendingPresence();
+                break;
+            case UnicastInRoom unicast:
+                Unicast(unicast);
+                break;
+            case WhoInRoom who:
+                Who(who);
+                break;
+            case ReattachMembers reattach:
+                Reattach(reattach);
+                break;
+            case Terminated terminated:
+                RelayEnded(terminated.ActorRef);
+                break;
+            case ReceiveTimeout:
+                PassivateIfEmpty();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     private void Attach(AttachMember join)
     {
@@ -121,7 +153,7 @@ public sealed class RoomActor : ReceiveActor
             Context.SetReceiveTimeout(null);
         }
 
-        _log.Info("Room {0}: a relay on {1} brought back {2} participants", _name, relay.Ref.Path.Address, reattach.Members.Count);
+        Log.Info("Room {0}: a relay on {1} brought back {2} participants", _name, relay.Ref.Path.Address, reattach.Members.Count);
     }
 
     private void Leave(long id)
@@ -171,7 +203,7 @@ public sealed class RoomActor : ReceiveActor
 
         if (gone.Count > 0)
         {
-            _log.Info("Room {0}: {1} participants on {2} are gone with their node", _name, gone.Count, relay.Path.Address);
+            Log.Info("Room {0}: {1} participants on {2} are gone with their node", _name, gone.Count, relay.Path.Address);
         }
 
         if (_participants.Count == 0)
@@ -361,7 +393,7 @@ public sealed class RoomActor : ReceiveActor
     {
         if (_participants.Count == 0)
         {
-            _log.Debug("Room {0} is idle and empty; passivating", _name);
+            Log.Debug("Room {0} is idle and empty; passivating", _name);
             Context.SetReceiveTimeout(null);
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Instant.Actors.Connections;
 using Instant.Actors.Diagnostics;
+using Instant.Actors.Hosting;
 using Instant.Actors.Protocol;
 
 namespace Instant.Actors.Rooms;
@@ -45,7 +46,7 @@ public sealed class RoomRelayActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string room, RoomRelayServices services) => Akka.Actor.Props.Create(() => new RoomRelayActor(room, services));
+    public static Props Props(string room, RoomRelayServices services) => DirectActorProducer<RoomRelayActor>.Props(() => new RoomRelayActor(room, services));
 
     private long Now => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
