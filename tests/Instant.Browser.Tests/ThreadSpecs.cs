@@ -71,7 +71,7 @@ public sealed class ThreadSpecs(BrowserFixture browser) : IAsyncLifetime
     });
 
     /// <summary>Copies the selection through the page's copy handler, as the browser would on Ctrl+C.</summary>
-    private const string CopySelection = """
+    internal const string CopySelection = """
         ([fromId, toId]) => {
           const from = document.querySelector('#message-' + fromId + ' > .line > .content');
           const to = document.querySelector('#message-' + toId + ' > .line > .content');

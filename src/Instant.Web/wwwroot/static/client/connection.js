@@ -172,7 +172,7 @@ export function onClientMessage(frame, data) {
       answerLogRequest(frame.from, data);
       break;
     case 'log':
-      onLog(data);
+      onLog(data, frame);
       break;
     case 'privmsg':
       showIncomingPm({

@@ -2,7 +2,7 @@
  * other clients' log queries and pulling what this page lacks. */
 
 import { send } from './connection.js';
-import { pane, spinner, state } from './core.js';
+import { fire, pane, spinner, state } from './core.js';
 import { goToPendingFragment } from './fragments.js';
 import { keepScroll, normalizePost, showMessage, storeMessage } from './tree.js';
 
@@ -52,7 +52,10 @@ var QUIET_ROOM_MS = 2000;
 export function paintSpinner() {
   var p = state.pull;
   var asking = !!p && (p.lastInfo !== null || Date.now() - p.started < QUIET_ROOM_MS);
-  spinner.hidden = !asking && !state.awaitingLogs;
+  var hidden = !asking && !state.awaitingLogs;
+  if (spinner.hidden === hidden) return;
+  spinner.hidden = hidden;
+  fire('spinner.visibility', { visible: !hidden });
 }
 
 export function startPull() {
@@ -134,7 +137,8 @@ export function requestOlder() {
   startPull();
 }
 
-export function onLog(data) {
+/** A log reply (`frame` is the whole frame, `data` its payload), as the original fires it: logs.new. */
+export function onLog(data, frame) {
   var list = Array.isArray(data.data) ? data.data : [];
   if (data.uuids && typeof data.uuids === 'object') {
     Object.keys(data.uuids).forEach(function (id) { state.uuids.set(id, data.uuids[id]); });
@@ -147,6 +151,7 @@ export function onLog(data) {
   });
   added.sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; });
   keepScroll(function () { added.forEach(function (msg) { showMessage(msg, false); }); });
+  fire('logs.new', { message: frame || null, data: data });
   if (data.key === 'initial' || data.key === 'before' || data.key === 'after') {
     if (data.key !== 'after') state.pending.before = false;
     if (data.key !== 'before') state.pending.after = false;

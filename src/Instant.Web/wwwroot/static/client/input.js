@@ -219,7 +219,10 @@ export function initInput() {
   }
   paintNickBox();
 
-  nickBox.addEventListener('input', paintNickBox);
+  nickBox.addEventListener('input', function (e) {
+    paintNickBox();
+    fire('input.nickEdit', { nick: nickBox.value, source: e });
+  });
   /* the font size changes with the narrow layout */
   window.addEventListener('resize', paintNickBox);
   nickBox.addEventListener('change', commitNick);
@@ -229,9 +232,13 @@ export function initInput() {
     else if (e.key === 'Escape') { e.preventDefault(); nickBox.value = state.nick || ''; paintNickBox(); }
   });
   textBox.addEventListener('keydown', onTextKey);
-  textBox.addEventListener('input', autoGrow);
+  textBox.addEventListener('input', function (e) {
+    autoGrow();
+    fire('input.update', { text: textBox.value, source: e });
+  });
   textBox.addEventListener('focus', function () { $('nick-prompt').hidden = true; });
   textBox.addEventListener('paste', function (e) {
+    if (fire('input.paste', { source: e, _cancel: function () { e.preventDefault(); } }).canceled) return;
     var text = e.clipboardData && e.clipboardData.getData('text/plain');
     if (text && /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text.trim()) && F.linkTarget(text.trim())) {
       e.preventDefault();
@@ -244,9 +251,10 @@ export function initInput() {
   pane.addEventListener('mousedown', function (e) { down = { x: e.clientX, y: e.clientY }; });
   pane.addEventListener('click', function (e) {
     if (down && Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) >= 4) return;
-    if (e.target.closest('a, button, input, textarea, #input-bar')) return;
     var line = e.target.closest('.line');
-    if (!line) return;
+    if (!line || e.target.closest('#input-bar')) return;
+    if (fire('message.click', { source: e, message: line.parentNode, _cancel: function () { e.preventDefault(); } }).canceled) return;
+    if (e.target.closest('a, button, input, textarea')) return;
     replyTo(line.parentNode);
   });
 

@@ -48,6 +48,7 @@ export function renderUsers() {
       userList.appendChild(chip);
     });
     userCount.textContent = entries.length + (entries.length === 1 ? ' user' : ' users');
+    fire('userList.update', { count: entries.length });
   });
 }
 

@@ -1,7 +1,7 @@
 /* Instant.Actors browser client: the message tree: message nodes, sorted siblings,
  * placeholders for unknown parents, hidden /data messages, and copying a selection. */
 
-import { $, el, inputBar, pane, rootList, state } from './core.js';
+import { $, el, fire, inputBar, pane, rootList, state } from './core.js';
 import { F, fillContent } from './format.js';
 import { isBarAtRoot } from './input.js';
 import { observeVisibility } from './notifications.js';
@@ -195,9 +195,11 @@ export function onCopy(event) {
   if (!lines || !event.clipboardData) return;
   event.preventDefault();
   var text = lines.join('\n');
-  event.clipboardData.setData('text/plain', text);
-  var pre = el('pre', null, text);
-  event.clipboardData.setData('text/html', pre.outerHTML);
+  /* a plugin may rewrite both forms before they reach the clipboard */
+  var copied = { text: text, html: el('pre', null, text).outerHTML };
+  fire('message.copy', copied);
+  event.clipboardData.setData('text/plain', copied.text);
+  event.clipboardData.setData('text/html', copied.html);
 }
 
 export function initTree() {
