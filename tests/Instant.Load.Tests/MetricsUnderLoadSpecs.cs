@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Instant.Load.Cli;
 using Instant.Load.Workers;
 using Instant.Web;
+using Instant.Web.Tests.Support;
 using Xunit;
 
 namespace Instant.Load.Tests;
@@ -35,27 +34,12 @@ public sealed class MetricsUnderLoadSpecs
 
         string text = await http.GetStringAsync("/metrics", cts.Token);
         // Every post the load tool sent came in as a broadcast, and went out once per member.
-        Assert.True(Value(text, "instant_messages_in_total", "type=\"broadcast\"") >= run.PostsSent, text);
-        Assert.True(Value(text, "instant_messages_out_total", "type=\"broadcast\"") >= run.Delivered, text);
-        Assert.True(Value(text, "instant_messages_out_bytes_total") >= run.Delivered * 40, text);
-        Assert.True(Value(text, "instant_connections_opened_total") >= options.Clients, text);
-        Assert.True(Value(text, "instant_rooms_alive") >= 1 || Value(text, "instant_connections_closed_total") >= options.Clients, text);
-        Assert.True(Value(text, "instant_relay_latency_seconds_count") >= 1, text);
-        Assert.Equal(0, Value(text, "instant_messages_rate_limited_total"));
-    }
-
-    /// <summary>The sum of a metric's samples in Prometheus text (those whose labels contain <paramref name="label"/>, if given).</summary>
-    private static double Value(string text, string name, string? label = null)
-    {
-        double sum = 0;
-        foreach (Match m in Regex.Matches(text, "^" + Regex.Escape(name) + "(\\{(?<labels>[^}]*)\\})? (?<value>\\S+)", RegexOptions.Multiline))
-        {
-            if (label is null || m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal))
-            {
-                sum += double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
+        Assert.True(PrometheusText.Sum(text, "instant_messages_in_total", "type=\"broadcast\"") >= run.PostsSent, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_out_total", "type=\"broadcast\"") >= run.Delivered, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_out_bytes_total") >= run.Delivered * 40, text);
+        Assert.True(PrometheusText.Sum(text, "instant_connections_opened_total") >= options.Clients, text);
+        Assert.True(PrometheusText.Sum(text, "instant_rooms_alive") >= 1 || PrometheusText.Sum(text, "instant_connections_closed_total") >= options.Clients, text);
+        Assert.True(PrometheusText.Sum(text, "instant_relay_latency_seconds_count") >= 1, text);
+        Assert.Equal(0, PrometheusText.Sum(text, "instant_messages_rate_limited_total"));
     }
 }

@@ -1,4 +1,3 @@
-using Instant.Web.Tests.Operations;
 using Instant.Web.Tests.Support;
 using Xunit;
 
@@ -20,8 +19,8 @@ public sealed class ClusterOperationsSpecs
                 string ready = await Http.GetStringAsync(node.Http("/readyz"), ct);
                 Assert.Contains("cluster: Healthy (Up)", ready, StringComparison.Ordinal);
                 string metrics = await Http.GetStringAsync(node.Http("/metrics"), ct);
-                Assert.Equal(2, MetricsEndpointSpecs.Value(metrics, "instant_cluster_members", "status=\"up\""));
-                Assert.Equal(0, MetricsEndpointSpecs.Value(metrics, "instant_cluster_unreachable"));
+                Assert.Equal(2, PrometheusText.Sum(metrics, "instant_cluster_members", "status=\"up\""));
+                Assert.Equal(0, PrometheusText.Sum(metrics, "instant_cluster_unreachable"));
             }, TimeSpan.FromSeconds(60));
         }
 
@@ -29,7 +28,7 @@ public sealed class ClusterOperationsSpecs
         await using var client = await cluster[0].JoinAsync("cluster-ops");
         string first = await Http.GetStringAsync(cluster[0].Http("/metrics"));
         string second = await Http.GetStringAsync(cluster[1].Http("/metrics"));
-        Assert.Equal(1, MetricsEndpointSpecs.Value(first, "instant_connections_open"));
-        Assert.Equal(0, MetricsEndpointSpecs.Value(second, "instant_connections_open"));
+        Assert.Equal(1, PrometheusText.Sum(first, "instant_connections_open"));
+        Assert.Equal(0, PrometheusText.Sum(second, "instant_connections_open"));
     }
 }

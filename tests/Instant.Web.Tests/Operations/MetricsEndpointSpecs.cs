@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Instant.Web.Operations;
@@ -37,18 +36,18 @@ public sealed class MetricsEndpointSpecs
         string text = await Eventually.SucceedsAsync(async ct =>
         {
             string scraped = await Http.GetStringAsync(server.Http("/metrics"), ct);
-            Assert.True(Value(scraped, "instant_relay_latency_seconds_count") >= 1, scraped);
+            Assert.True(PrometheusText.Sum(scraped, "instant_relay_latency_seconds_count") >= 1, scraped);
             return scraped;
         });
 
-        Assert.True(Value(text, "instant_connections_opened_total") >= 2, text);
-        Assert.True(Value(text, "instant_connections_open") >= 2, text);
-        Assert.True(Value(text, "instant_rooms_alive") >= 1, text);
-        Assert.True(Value(text, "instant_messages_in_total", "type=\"broadcast\"") >= Posts, text);
+        Assert.True(PrometheusText.Sum(text, "instant_connections_opened_total") >= 2, text);
+        Assert.True(PrometheusText.Sum(text, "instant_connections_open") >= 2, text);
+        Assert.True(PrometheusText.Sum(text, "instant_rooms_alive") >= 1, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_in_total", "type=\"broadcast\"") >= Posts, text);
         // Each post goes to both members of the room.
-        Assert.True(Value(text, "instant_messages_out_total", "type=\"broadcast\"") >= 2 * Posts, text);
-        Assert.True(Value(text, "instant_messages_out_total", "type=\"identity\"") >= 2, text);
-        Assert.True(Value(text, "instant_messages_out_bytes_total") >= 2 * Posts * 40, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_out_total", "type=\"broadcast\"") >= 2 * Posts, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_out_total", "type=\"identity\"") >= 2, text);
+        Assert.True(PrometheusText.Sum(text, "instant_messages_out_bytes_total") >= 2 * Posts * 40, text);
         Assert.Contains("instant_relay_latency_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Matches(new Regex("^instant_connections_closed_total\\{[^}]*reason=\"outbox_overflow\"", RegexOptions.Multiline), text);
         Assert.Matches(new Regex("^instant_frames_too_large_total", RegexOptions.Multiline), text);
@@ -62,13 +61,13 @@ public sealed class MetricsEndpointSpecs
     public async Task Closed_connections_are_counted_by_reason()
     {
         await using var server = await InstantTestServer.StartAsync("-o", "instant.metrics.enabled=yes");
-        double before = Value(await Http.GetStringAsync(server.Http("/metrics")), "instant_connections_closed_total", "reason=\"client\"");
+        double before = PrometheusText.Sum(await Http.GetStringAsync(server.Http("/metrics")), "instant_connections_closed_total", "reason=\"client\"");
         var client = await server.JoinAsync("leaving");
         await client.DisposeAsync();
         await Eventually.SucceedsAsync(async ct =>
         {
             string text = await Http.GetStringAsync(server.Http("/metrics"), ct);
-            Assert.True(Value(text, "instant_connections_closed_total", "reason=\"client\"") >= before + 1, text);
+            Assert.True(PrometheusText.Sum(text, "instant_connections_closed_total", "reason=\"client\"") >= before + 1, text);
         });
     }
 
@@ -100,20 +99,5 @@ public sealed class MetricsEndpointSpecs
 
         using var other = await Http.GetAsync(new Uri(ops, "/room/x/"));
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
-    }
-
-    /// <summary>The sum of the samples of <paramref name="name"/> (labels containing <paramref name="label"/>, if given); 0 when absent.</summary>
-    internal static double Value(string text, string name, string? label = null)
-    {
-        double sum = 0;
-        foreach (Match m in Regex.Matches(text, "^" + Regex.Escape(name) + "(\\{(?<labels>[^}]*)\\})? (?<value>\\S+)", RegexOptions.Multiline))
-        {
-            if (label is null || m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal))
-            {
-                sum += double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
     }
 }
